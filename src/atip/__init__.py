@@ -1,0 +1,1 @@
+"""atip: the register, deadlines and letters of a Quebec access-to-information office."""

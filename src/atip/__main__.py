@@ -1,0 +1,5 @@
+"""`python -m atip`."""
+
+from atip.cli import main
+
+main()

@@ -1,0 +1,144 @@
+"""The `atip` command: a thin layer that parses, calls one domain function and prints.
+
+Only click and the standard library are imported here; each command group is imported when it
+is used, and heavy libraries only inside the commands that need them.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from atip.errors import AtipError
+
+# name -> (module, attribute, one-line help): `atip --help` lists them without importing any.
+COMMANDS: dict[str, tuple[str, str, str]] = {
+    "init": ("atip.cli.admin", "init", "Create a workspace, or create/upgrade its database."),
+    "request": ("atip.cli.request", "request", "Log requests and record what happens to them."),
+    "annex": ("atip.cli.annex", "annex", "Data sections printed after a decision letter."),
+    "letter": ("atip.cli.letter", "letter", "Write a request's letters as DOCX and PDF."),
+    "articles": ("atip.cli.articles", "articles", "The law texts atip cites, by version."),
+    "report": ("atip.cli.report", "report", "Deadlines due and late; the annual statistics."),
+    "publish": ("atip.cli.report", "publish", "The decision without personal information."),
+    "demo": ("atip.cli.admin", "demo", "A sample workspace with requests and letters."),
+    "backup": ("atip.cli.admin", "backup", "Copy the database safely while it is in use."),
+    "check": ("atip.cli.admin", "check", "Check the database and the issued letters."),
+    "purge": ("atip.cli.admin", "purge", "Remove personal information of old closed requests."),
+}
+
+
+class AtipGroup(click.Group):
+    """Imports a command's module only when the command runs; turns errors into one line."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        entry = COMMANDS.get(cmd_name)
+        if entry is None:
+            return None
+        module = importlib.import_module(entry[0])
+        return getattr(module, entry[1])
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        with formatter.section("Commands"):
+            formatter.write_dl([(name, COMMANDS[name][2]) for name in sorted(COMMANDS)])
+
+    def main(self, args: Any = None, prog_name: str | None = None, **extra: Any) -> Any:  # type: ignore[override]
+        extra["standalone_mode"] = False
+        try:
+            code = super().main(args, prog_name or "atip", **extra)
+        except click.exceptions.Abort:
+            _fail("aborted", 1)
+        except click.ClickException as exc:
+            _fail(exc.format_message(), exc.exit_code)
+        except AtipError as exc:
+            _fail(exc.message, exc.exit_code)
+        except OSError as exc:
+            where = f": {exc.filename}" if exc.filename else ""
+            _fail(f"{exc.strerror or exc}{where}", 1)
+        except Exception as exc:  # the last guard: one line, never the data in the exception
+            if os.environ.get("ATIP_DEBUG"):
+                raise
+            _fail(f"internal error ({type(exc).__name__}); set ATIP_DEBUG=1 for details", 1)
+        sys.exit(code if isinstance(code, int) else 0)
+
+
+def _fail(message: str, code: int) -> None:
+    click.echo(f"atip: {message}", err=True)
+    sys.exit(code)
+
+
+class App:
+    """What every command shares: the workspace, its settings and its database."""
+
+    def __init__(self, workspace: Path | None) -> None:
+        self.workspace_option = workspace
+        self._settings: Any = None
+        self._engine: Any = None
+        self._register: Any = None
+
+    @property
+    def settings(self) -> Any:
+        """The workspace's settings (atip.config.Settings)."""
+        if self._settings is None:
+            from atip.config import find_workspace, load_settings
+
+            self._settings = load_settings(find_workspace(self.workspace_option))
+        return self._settings
+
+    @property
+    def engine(self) -> Any:
+        """An engine on the workspace's database at the current schema."""
+        if self._engine is None:
+            from atip import db
+            from atip.errors import DatabaseError
+
+            path = self.settings.sqlite_path
+            if path is not None and not path.exists():
+                raise DatabaseError(f"no database at {path}: run `atip init` in the workspace")
+            self._engine = db.open_engine(self.settings.database_url)
+        return self._engine
+
+    @property
+    def register(self) -> Any:
+        """The register (atip.cases.Register), with dates in step with atip.toml's rules."""
+        if self._register is None:
+            from atip.cases import Register
+
+            self._register = Register(self.engine, self.settings)
+            self._register.sync_rules()
+        return self._register
+
+    def close(self) -> None:
+        """Release the database connections."""
+        if self._engine is not None:
+            self._engine.dispose()
+
+
+pass_app = click.make_pass_decorator(App)
+
+
+@click.group(cls=AtipGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--workspace",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Workspace folder (default: ATIP_WORKSPACE, else the nearest atip.toml upward).",
+)
+@click.version_option(package_name="atip")
+@click.pass_context
+def cli(ctx: click.Context, workspace: Path | None) -> None:
+    """atip: access requests under RLRQ c. A-2.1, their deadlines and their letters."""
+    app = App(workspace)
+    ctx.obj = app
+    ctx.call_on_close(app.close)
+
+
+def main() -> None:
+    """Console entry point."""
+    cli.main()

@@ -1,0 +1,236 @@
+"""`atip request …`: log requests and record each event of their life."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import click
+
+from atip.cli import App, pass_app
+from atip.cli.options import DATE, as_of_option, json_option, print_json, today
+
+
+@click.group()
+def request() -> None:
+    """Log requests and record what happens to them."""
+
+
+@request.command("new")
+@click.option("--received", type=DATE, required=True, help="Date the request was received.")
+@click.option("--requester", required=True, help="Requester's name.")
+@click.option("--subject", required=True, help='What is asked ("visant à obtenir …").')
+@click.option("--ref", help="Use this reference (e.g. an existing number) instead of the next one.")
+@click.option("--clarified", type=DATE, help="Date the request was made precise (a. 42).")
+@click.option("--keep-clock", is_flag=True, help="A clarification does not restart the 20 days.")
+@click.option("--email", help="Requester's email.")
+@click.option("--address", help="Requester's postal address (lines separated by '\\n').")
+@click.option("--kind", type=click.Choice(["documents", "personal"]), default="documents")
+@click.option("--accommodation", is_flag=True, help="Reasonable accommodation (a. 47, 1.1°).")
+@click.option("--channel", help="How it arrived: mail, email, web, in person…")
+@click.option("--clerk", help="Clerk assigned to the request.")
+@pass_app
+def new(
+    app: App,
+    received: date,
+    requester: str,
+    subject: str,
+    ref: str | None,
+    clarified: date | None,
+    keep_clock: bool,
+    email: str | None,
+    address: str | None,
+    kind: str,
+    accommodation: bool,
+    channel: str | None,
+    clerk: str | None,
+) -> None:
+    """Log a request; prints its reference."""
+    from atip.cases import NewRequest
+
+    reference = app.register.create(
+        NewRequest(
+            received_on=received,
+            requester=requester,
+            subject=subject,
+            reference=ref,
+            clarified_on=clarified,
+            keep_clock=keep_clock,
+            email=email,
+            address=address.replace("\\n", "\n") if address else None,
+            kind=kind,
+            accommodation=accommodation,
+            channel=channel,
+            clerk=clerk,
+        )
+    )
+    click.echo(reference)
+
+
+@request.command()
+@click.argument("ref")
+@click.option("--on", "on", type=DATE, required=True, help="Date of the clarification.")
+@click.option("--keep-clock", is_flag=True, help="Keep counting from the receipt date.")
+@pass_app
+def clarify(app: App, ref: str, on: date, keep_clock: bool) -> None:
+    """Record that the requester made the request precise."""
+    app.register.clarify(ref, on, keep_clock)
+    _summary(app, ref)
+
+
+@request.command()
+@click.argument("ref")
+@click.option("--on", "on", type=DATE, required=True, help="Date the notice was sent.")
+@pass_app
+def extend(app: App, ref: str, on: date) -> None:
+    """Record the notice of the 10-day extension (a. 47)."""
+    app.register.extend(ref, on)
+    _summary(app, ref)
+
+
+@request.command("third-party")
+@click.argument("ref")
+@click.option("--notified", type=DATE, required=True, help="Date the third party was notified.")
+@click.option("--observations", type=DATE, help="Date the third party presented observations.")
+@pass_app
+def third_party(app: App, ref: str, notified: date, observations: date | None) -> None:
+    """Record the notice to a third party and its observations (a. 49)."""
+    app.register.third_party(ref, notified, observations)
+    _summary(app, ref)
+
+
+@request.command()
+@click.argument("ref")
+@click.option("--on", "on", type=DATE, required=True, help="Date of the decision.")
+@click.option(
+    "--outcome",
+    required=True,
+    type=click.Choice(["granted", "partial", "refused", "not-held", "referred", "mixed"]),
+)
+@click.option("--articles", default="", help="Articles cited, e.g. 53,54.")
+@click.option("--link", "links", multiple=True, help="Published page answering part (a. 13).")
+@click.option(
+    "--body",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Text file of paragraphs to insert in the decision.",
+)
+@click.option("--referral-body", help="Competent body, for a referral (a. 48).")
+@pass_app
+def decide(
+    app: App,
+    ref: str,
+    on: date,
+    outcome: str,
+    articles: str,
+    links: tuple[str, ...],
+    body: Path | None,
+    referral_body: str | None,
+) -> None:
+    """Record the decision."""
+    from atip.articles import default_library
+    from atip.cases import split_articles
+
+    text = _read_text(body) if body else ""
+    library = default_library(app.settings.workspace)
+    app.register.decide(
+        ref,
+        on,
+        outcome,
+        split_articles(articles),
+        links,
+        text,
+        referral_body,
+        cited_check=library.check_citable,
+    )
+    _summary(app, ref)
+
+
+@request.command()
+@click.argument("ref")
+@click.option("--filed", type=DATE, required=True, help="Date the review was filed.")
+@pass_app
+def review(app: App, ref: str, filed: date) -> None:
+    """Record that the requester applied to the Commission for review (a. 135)."""
+    app.register.review(ref, filed)
+    _summary(app, ref)
+
+
+@request.command()
+@click.argument("ref")
+@as_of_option
+@json_option
+@click.option("--journal", is_flag=True, help="Also print the journal of changes.")
+@pass_app
+def show(app: App, ref: str, as_of: date | None, as_json: bool, journal: bool) -> None:
+    """Show a request, its dates and how each was reached."""
+    view = app.register.show(ref, today(as_of))
+    if journal or as_json:
+        view["journal"] = app.register.journal(ref)
+    if as_json:
+        print_json(view)
+        return
+    from atip.views import print_request
+
+    print_request(view, journal=journal)
+
+
+@request.command("list")
+@click.option("--open", "open_only", is_flag=True, help="Only requests not decided yet.")
+@click.option("--overdue", is_flag=True, help="Only requests past their decision date.")
+@click.option("--due-within", type=click.IntRange(min=0), help="Only those due within DAYS.")
+@as_of_option
+@json_option
+@click.option("--csv", "as_csv", is_flag=True, help="Print CSV.")
+@pass_app
+def list_(
+    app: App,
+    open_only: bool,
+    overdue: bool,
+    due_within: int | None,
+    as_of: date | None,
+    as_json: bool,
+    as_csv: bool,
+) -> None:
+    """List requests, late first, then by decision date."""
+    if as_json and as_csv:
+        raise click.UsageError("choose one of --json and --csv")
+    rows = app.register.list(
+        today(as_of), open_only=open_only, overdue=overdue, due_within=due_within
+    )
+    if as_json:
+        print_json(rows)
+        return
+    from atip.views import print_csv, print_table
+
+    if as_csv:
+        print_csv(rows)
+    else:
+        print_table(rows, today(as_of))
+
+
+@request.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@pass_app
+def import_(app: App, file: Path) -> None:
+    """Import a register (CSV or XLSX), all or nothing."""
+    from atip.imports import import_register
+
+    count = import_register(app.register, file)
+    click.echo(f"imported {count} requests from {file.name}")
+
+
+def _summary(app: App, ref: str) -> None:
+    view = app.register.show(ref, date.today())
+    click.echo(f"{ref}: {view['status']}, decision due {view['decision_due']}")
+
+
+def _read_text(path: Path) -> str:
+    from atip.errors import InputError
+
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        try:
+            return path.read_text(encoding="cp1252")
+        except UnicodeDecodeError:
+            raise InputError(f"{path.name}: not a UTF-8 or Windows-1252 text file") from None

@@ -1,0 +1,156 @@
+"""Engine, sessions, migrations and atomic reference numbers, for SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.exc import OperationalError, ProgrammingError
+from sqlmodel import Session
+
+from atip.errors import DatabaseError
+
+# The migrations shipped in atip/migrations/versions, oldest first; the last one is the head.
+SCHEMA_REVISIONS = ("0001",)
+HEAD = SCHEMA_REVISIONS[-1]
+BUSY_TIMEOUT_MS = 30_000
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for `url`; SQLite gets WAL, a busy timeout and early write locks."""
+    if url.startswith("sqlite"):
+        path = url.removeprefix("sqlite:///")
+        if path and path != ":memory:":
+            _create_private_file(Path(path))
+        engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+        event.listen(engine, "connect", _sqlite_connect)
+        # BEGIN IMMEDIATE locks at the start, so two clerks never deadlock upgrading a lock.
+        event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN IMMEDIATE"))
+        return engine
+    try:
+        return create_engine(url, pool_pre_ping=True)
+    except Exception as exc:  # a malformed URL or a missing driver
+        raise DatabaseError(f"cannot use database URL {_safe(url)}: {exc}") from None
+
+
+def _sqlite_connect(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+    dbapi_connection.isolation_level = None  # SQLAlchemy's "begin" event issues BEGIN itself
+    cursor = dbapi_connection.cursor()
+    cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA journal_mode = WAL")
+    cursor.execute("PRAGMA foreign_keys = ON")
+    cursor.execute("PRAGMA synchronous = NORMAL")
+    cursor.close()
+
+
+def _create_private_file(path: Path) -> None:
+    """Create the SQLite file readable by its owner only: it holds personal information."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.exists():
+        fd = os.open(path, os.O_CREAT | os.O_WRONLY | os.O_EXCL, 0o600)
+        os.close(fd)
+
+
+def _safe(url: str) -> str:
+    """The URL without its password, for messages."""
+    if "@" in url and "://" in url:
+        scheme, rest = url.split("://", 1)
+        creds, host = rest.rsplit("@", 1)
+        return f"{scheme}://{creds.split(':', 1)[0]}:***@{host}" if ":" in creds else url
+    return url
+
+
+def schema_revision(engine: Engine) -> str | None:
+    """The migration the database is at, or None when it has no atip schema."""
+    try:
+        with engine.connect() as conn:
+            row = conn.execute(text("SELECT version_num FROM alembic_version")).first()
+    except (OperationalError, ProgrammingError) as exc:
+        if "alembic_version" in str(exc):
+            return None
+        raise DatabaseError(f"cannot open the database: {_first_line(exc)}") from None
+    return row[0] if row else None
+
+
+def _first_line(exc: Exception) -> str:
+    return str(getattr(exc, "orig", exc)).strip().splitlines()[0]
+
+
+def upgrade(engine: Engine) -> tuple[str | None, str]:
+    """Bring the schema to HEAD through Alembic; return (before, after)."""
+    before = schema_revision(engine)
+    if before == HEAD:
+        return before, HEAD
+    if before is not None and before not in SCHEMA_REVISIONS:
+        raise DatabaseError(_newer_message(before))
+    from alembic import command
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, "head")
+    return before, HEAD
+
+
+def _newer_message(revision: str) -> str:
+    return (
+        f"the database schema is at revision {revision}, newer than this atip knows "
+        f"(latest {HEAD}): upgrade atip"
+    )
+
+
+def open_engine(url: str) -> Engine:
+    """An engine on a database at the current schema, upgrading an older one."""
+    engine = make_engine(url)
+    revision = schema_revision(engine)
+    if revision is None:
+        raise DatabaseError("the database has no atip tables: run `atip init` on this workspace")
+    if revision != HEAD:
+        upgrade(engine)
+    return engine
+
+
+@contextmanager
+def transaction(engine: Engine) -> Iterator[Session]:
+    """One short transaction: committed on success, rolled back on any error."""
+    with Session(engine, expire_on_commit=False) as session:
+        try:
+            yield session
+            session.commit()
+        except OperationalError as exc:
+            session.rollback()
+            raise DatabaseError(f"database error: {_first_line(exc)}") from None
+        except BaseException:
+            session.rollback()
+            raise
+
+
+def _ensure_sequence(session: Session, sequence: str) -> None:
+    session.execute(
+        text("INSERT INTO counters (name, value) VALUES (:n, 0) ON CONFLICT (name) DO NOTHING"),
+        {"n": sequence},
+    )
+
+
+def next_number(session: Session, sequence: str) -> int:
+    """Atomically take the next number of a sequence (the row lock serialises clerks)."""
+    _ensure_sequence(session, sequence)
+    row = session.execute(
+        text("UPDATE counters SET value = value + 1 WHERE name = :n RETURNING value"),
+        {"n": sequence},
+    ).one()
+    return int(row[0])
+
+
+def raise_counter(session: Session, sequence: str, at_least: int) -> None:
+    """Make sure the sequence never hands out `at_least` or a lower number again."""
+    _ensure_sequence(session, sequence)
+    session.execute(
+        text("UPDATE counters SET value = :v WHERE name = :n AND value < :v"),
+        {"n": sequence, "v": at_least},
+    )

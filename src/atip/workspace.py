@@ -1,0 +1,37 @@
+"""Creating a workspace and bringing its database to the current schema."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from atip import db
+from atip.config import CONFIG_NAME, load_settings, write_template
+from atip.errors import WorkspaceError
+
+
+def init_workspace(folder: Path, **profile: str) -> list[str]:
+    """Create atip.toml and the database, or upgrade the configured database; say what was done."""
+    said: list[str] = []
+    folder = folder.expanduser().resolve()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        if not (folder / CONFIG_NAME).exists():
+            write_template(folder, **profile)
+            (folder / "db").mkdir(exist_ok=True)
+            (folder / "db" / ".gitignore").write_text("*\n", encoding="utf-8")
+            said.append(f"created workspace {folder}")
+    except OSError as exc:
+        raise WorkspaceError(f"cannot create a workspace in {folder}: {exc.strerror}") from None
+    settings = load_settings(folder)
+    engine = db.make_engine(settings.database_url)
+    try:
+        before, after = db.upgrade(engine)
+    finally:
+        engine.dispose()
+    if before is None:
+        said.append(f"created the database schema (revision {after})")
+    elif before != after:
+        said.append(f"upgraded the database schema from revision {before} to {after}")
+    else:
+        said.append(f"the database is already at the current schema (revision {after})")
+    return said
