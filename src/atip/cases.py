@@ -18,10 +18,11 @@ from sqlmodel import Session, col, select
 from atip import db, deadlines
 from atip.config import Settings
 from atip.errors import InputError, NotFoundError, RefusedError
-from atip.models import KINDS, OUTCOMES, Decision, Event, Meta, Request, Requester
+from atip.models import KINDS, OUTCOMES, Annex, Decision, Event, Meta, Request, Requester
 
 PERSONAL = "(personal information)"  # what the journal says instead of a requester's data
 RULES_KEY = "deadline_rules"
+GIVES_ACCESS = ("granted", "partial", "mixed")  # a. 49: such a decision is executory 15 days on
 _REFERENCE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 
 
@@ -162,6 +163,11 @@ class Register:
             raise NotFoundError(f"unknown reference {reference!r}")
         return req
 
+    def require(self, reference: str) -> None:
+        """NotFoundError unless the reference exists."""
+        with Session(self.engine) as session:
+            self.get(session, reference)
+
     def sync_rules(self) -> bool:
         """Recompute every stored date when atip.toml's rule inputs changed; True if it did."""
         fingerprint = rules_fingerprint(self.rules)
@@ -208,7 +214,7 @@ class Register:
                 setattr(req, name, value)
                 self._event(session, req, action, name, old, value)
         facts = facts_of(req)
-        deadlines.check_facts(facts)
+        deadlines.check_facts(facts, self.rules)
         for name, value in computed_dates(facts, self.rules).items():
             setattr(req, name, value)
 
@@ -227,7 +233,7 @@ class Register:
             extended_on=new.extended_on,
             decided_on=new.decided_on,
         )
-        deadlines.check_facts(facts)
+        deadlines.check_facts(facts, self.rules)
         if new.extended_on is not None:
             deadlines.check_extension(
                 replace(facts, extended_on=None, decided_on=None), new.extended_on, self.rules
@@ -393,6 +399,61 @@ class Register:
                 )
             self._set(session, req, "review", review_filed_on=filed)
 
+    def add_annex(self, reference: str, section: Any) -> int:
+        """Attach a data section (atip.annexes.Section) after the others; returns its number."""
+        with db.transaction(self.engine) as session:
+            req = self.get(session, reference)
+            count = len(self._annexes(session, req))
+            session.add(Annex(request_id=req.id, position=count + 1, section=section.to_json()))
+            self._event(session, req, "annex-added", "annex", None, section.title)
+            if section.suppressed and req.decided_on is not None:
+                decision = session.get(Decision, req.id)
+                if decision is not None:
+                    cited = _articles(decision)
+                    added = [n for n in ("53", "54") if n not in cited]
+                    if added:
+                        decision.articles = ",".join([*cited, *added])
+                        self._event(
+                            session,
+                            req,
+                            "decided",
+                            "articles",
+                            ",".join(cited) or None,
+                            decision.articles,
+                        )
+            return count + 1
+
+    def annexes(self, reference: str) -> list[Any]:
+        """The data sections of a request, in order."""
+        from atip.annexes import Section
+
+        with Session(self.engine) as session:
+            req = self.get(session, reference)
+            return [Section.from_json(a.section) for a in self._annexes(session, req)]
+
+    def remove_annex(self, reference: str, number: int) -> str:
+        """Detach section `number` (1-based) and renumber the rest; returns its title."""
+        from atip.annexes import Section
+
+        with db.transaction(self.engine) as session:
+            req = self.get(session, reference)
+            rows = self._annexes(session, req)
+            if not 1 <= number <= len(rows):
+                raise NotFoundError(
+                    f"request {reference} has no annex {number} ({len(rows)} in all)"
+                )
+            gone = rows.pop(number - 1)
+            title = Section.from_json(gone.section).title
+            session.delete(gone)
+            for position, row in enumerate(rows, start=1):
+                row.position = position
+            self._event(session, req, "annex-removed", "annex", title, None)
+            return title
+
+    def _annexes(self, session: Session, req: Request) -> list[Annex]:
+        query = select(Annex).where(Annex.request_id == req.id).order_by(col(Annex.position))
+        return list(session.exec(query))
+
     def _refuse_if_decided(self, req: Request, verb: str) -> None:
         if req.decided_on is not None:
             raise RefusedError(
@@ -434,7 +495,7 @@ class Register:
             "decision_due": _iso(req.decision_due),
             "decided_on": _iso(req.decided_on),
             "outcome": req.outcome,
-            "executory_on": _iso(req.executory_on),
+            "executory_on": _iso(req.executory_on) if req.outcome in GIVES_ACCESS else None,
             "review_deadline": _iso(req.review_deadline),
             "review_filed_on": _iso(req.review_filed_on),
             "days_left": left,
@@ -499,16 +560,11 @@ class Register:
 
 def _with_suppression_articles(session: Session, req: Request, articles: list[str]) -> list[str]:
     """Annexes with blanked small counts make the decision cite 53 and 54 (SPEC §6)."""
-    from atip.models import Annex
+    from atip.annexes import Section
 
-    suppressed = any(
-        '"suppressed": []' not in a.section and '"suppressed"' in a.section
-        for a in session.exec(select(Annex).where(Annex.request_id == req.id))
-    )
-    if suppressed:
-        for number in ("53", "54"):
-            if number not in articles:
-                articles.append(number)
+    query = select(Annex.section).where(Annex.request_id == req.id)
+    if any(Section.from_json(text).suppressed for text in session.exec(query)):
+        articles += [n for n in ("53", "54") if n not in articles]
     return articles
 
 

@@ -1,0 +1,50 @@
+"""Every letter not issued yet, rendered on all cores with a progress bar."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from datetime import date
+from pathlib import Path
+
+from atip.cases import Register
+from atip.config import Settings
+from atip.lettering import Job, Rendered, due_letters, make_job, record, render_job
+
+PARALLEL_FROM = 4  # below this many letters, one process is faster than starting workers
+
+
+def issue_all_due(
+    register: Register,
+    settings: Settings,
+    out_dir: Path,
+    formats: tuple[str, ...],
+    letter_date: date,
+    jobs: int | None = None,
+) -> Iterator[Path]:
+    """Render every due letter (workers render, this process records); yield the paths."""
+    from rich.progress import Progress
+
+    work = [
+        make_job(
+            register, settings, ref, kind, formats=formats, out_dir=out_dir, letter_date=letter_date
+        )
+        for ref, kind in due_letters(register)
+    ]
+    workers = min(jobs or os.cpu_count() or 1, len(work))
+    with Progress(transient=True) as progress:
+        task = progress.add_task("letters", total=len(work))
+        for rendered in _render(work, workers):
+            yield from record(register, rendered)
+            progress.advance(task)
+
+
+def _render(work: list[Job], workers: int) -> Iterator[Rendered]:
+    if workers < 2 or len(work) < PARALLEL_FROM:
+        yield from map(render_job, work)
+        return
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        futures = [pool.submit(render_job, job) for job in work]
+        for future in as_completed(futures):
+            yield future.result()

@@ -1,0 +1,103 @@
+"""`atip annex …`: data sections printed, in order, after a decision letter."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from atip.cli import App, pass_app
+from atip.cli.options import json_option, print_json
+
+FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
+
+
+@click.group()
+def annex() -> None:
+    """Data sections printed after a decision letter."""
+
+
+@annex.command("add")
+@click.argument("ref")
+@click.option("--title", required=True, help="Section title, e.g. 'Nombre d'ETC'.")
+@click.option("--table", "table", type=FILE, help="CSV or XLSX; the first row is the header.")
+@click.option("--list", "list_", type=FILE, help="CSV of items grouped by --group-by.")
+@click.option("--group-by", help="Column whose values head the groups of --list.")
+@click.option("--text", "text", type=FILE, help="Plain text file of paragraphs.")
+@click.option("--source", help="Printed as 'Source : …' under the section.")
+@click.option("--suppress-below", type=click.IntRange(min=2), help="Blank counts 1 to N-1.")
+@click.option("--column", help="The count column to suppress small values in.")
+@pass_app
+def add(
+    app: App,
+    ref: str,
+    title: str,
+    table: Path | None,
+    list_: Path | None,
+    group_by: str | None,
+    text: Path | None,
+    source: str | None,
+    suppress_below: int | None,
+    column: str | None,
+) -> None:
+    """Attach a table, a grouped list or text to a request."""
+    from atip import annexes
+
+    given = [
+        name for name, value in (("--table", table), ("--list", list_), ("--text", text)) if value
+    ]
+    if len(given) != 1:
+        raise click.UsageError("give exactly one of --table, --list and --text")
+    if list_ and not group_by:
+        raise click.UsageError("--list needs --group-by COLUMN")
+    if group_by and not list_:
+        raise click.UsageError("--group-by goes with --list")
+    if (suppress_below is None) != (column is None):
+        raise click.UsageError("--suppress-below and --column go together")
+    if suppress_below is not None and not table:
+        raise click.UsageError("--suppress-below applies to --table")
+    app.register.require(ref)
+    if table:
+        section = annexes.table_section(
+            table, title, source, suppress_below=suppress_below, column=column
+        )
+    elif list_:
+        section = annexes.list_section(list_, title, group_by or "", source)
+    else:
+        assert text is not None
+        section = annexes.text_section(text, title, source)
+    number = app.register.add_annex(ref, section)
+    click.echo(f"{ref}: annex {number} « {section.title} » added")
+
+
+@annex.command("list")
+@click.argument("ref")
+@json_option
+@pass_app
+def list_annexes(app: App, ref: str, as_json: bool) -> None:
+    """List a request's annexes in order."""
+    sections = app.register.annexes(ref)
+    if as_json:
+        import json
+
+        print_json([json.loads(s.to_json()) for s in sections])
+        return
+    if not sections:
+        click.echo(f"{ref}: no annex")
+    for number, section in enumerate(sections, start=1):
+        extra = (
+            f", small counts blanked in {', '.join(section.suppressed)}"
+            if section.suppressed
+            else ""
+        )
+        click.echo(f"{number}. {section.title} ({section.kind}{extra})")
+
+
+@annex.command("remove")
+@click.argument("ref")
+@click.argument("number", type=click.IntRange(min=1))
+@pass_app
+def remove(app: App, ref: str, number: int) -> None:
+    """Detach annex NUMBER; the ones after it move up."""
+    title = app.register.remove_annex(ref, number)
+    click.echo(f"{ref}: annex {number} « {title} » removed")

@@ -1,0 +1,72 @@
+"""`atip letter`: write a request's letters, or every letter not yet issued."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import click
+
+from atip.cli import App, pass_app
+from atip.cli.options import DATE
+
+
+@click.command()
+@click.argument("ref", required=False)
+@click.option(
+    "--kind",
+    type=click.Choice(["acknowledgement", "extension", "decision"]),
+    default="decision",
+    show_default=True,
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(["pdf", "docx", "both"]), default="both", show_default=True
+)
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Output folder (default: the workspace's letters/).",
+)
+@click.option("--date", "letter_date", type=DATE, help="Date of the letter (default: today).")
+@click.option("--reissue", is_flag=True, help="Issue again with new content; both stay journaled.")
+@click.option("--all-due", is_flag=True, help="Every letter not issued yet, of every request.")
+@click.option(
+    "--jobs", type=click.IntRange(min=1), help="Processes for --all-due (default: cores)."
+)
+@pass_app
+def letter(
+    app: App,
+    ref: str | None,
+    kind: str,
+    fmt: str,
+    out: Path | None,
+    letter_date: date | None,
+    reissue: bool,
+    all_due: bool,
+    jobs: int | None,
+) -> None:
+    """Write the letter KIND of request REF as DOCX and/or PDF; prints the paths written."""
+    from atip import lettering
+
+    if all_due == (ref is not None):
+        raise click.UsageError("give a reference, or --all-due")
+    out_dir = lettering.check_out_dir(out or app.settings.workspace / "letters")
+    formats = lettering.FORMATS[fmt]
+    day = letter_date or date.today()
+    if ref is not None:
+        job = lettering.make_job(
+            app.register,
+            app.settings,
+            ref,
+            kind,
+            formats=formats,
+            out_dir=out_dir,
+            letter_date=day,
+        )
+        for path in lettering.issue(app.register, job, reissue=reissue):
+            click.echo(str(path))
+        return
+    from atip.batch import issue_all_due
+
+    for path in issue_all_due(app.register, app.settings, out_dir, formats, day, jobs):
+        click.echo(str(path))

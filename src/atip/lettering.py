@@ -1,0 +1,288 @@
+"""Issuing letters: a request's data from the database, rendered, written atomically, journaled."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from atip import db
+from atip.cases import Register
+from atip.config import Settings
+from atip.errors import RefusedError
+from atip.models import Annex, Decision, IssuedLetter, Request, Requester
+
+KINDS = ("acknowledgement", "extension", "decision")
+FORMATS = {"pdf": ("pdf",), "docx": ("docx",), "both": ("docx", "pdf")}
+
+
+def profile_of(settings: Settings) -> Any:
+    """The letterhead and signature data of the workspace."""
+    from atip.letters import Profile
+
+    return Profile(
+        organisation=settings.organisation,
+        unit=settings.unit,
+        short_name=settings.short_name,
+        city=settings.city,
+        signatory_name=settings.signatory_name,
+        signatory_title=settings.signatory_title,
+        review_body=settings.review_body,
+        review_body_url=settings.review_body_url,
+        review_body_address=settings.review_body_address,
+    )
+
+
+def load_letter_case(register: Register, reference: str) -> Any:
+    """Everything a letter of this request says, read in one session."""
+    from atip.annexes import Section
+    from atip.letters import DecisionData, LetterCase
+
+    with Session(register.engine) as session:
+        req = register.get(session, reference)
+        person = session.get(Requester, req.id) or Requester(request_id=req.id or 0)
+        decision = session.get(Decision, req.id)
+        annexes = session.exec(
+            select(Annex).where(Annex.request_id == req.id).order_by(col(Annex.position))
+        ).all()
+        data = None
+        if decision is not None:
+            data = DecisionData(
+                decided_on=decision.decided_on,
+                outcome=decision.outcome,
+                articles=tuple(a for a in decision.articles.split(",") if a),
+                links=tuple(json.loads(decision.links or "[]")),
+                paragraphs=tuple(p.strip() for p in decision.body.split("\n\n") if p.strip()),
+                referral_body=decision.referral_body,
+            )
+        return LetterCase(
+            reference=req.reference,
+            kind=req.kind,
+            subject=req.subject,
+            received_on=req.received_on,
+            clarified_on=req.clarified_on,
+            requester_name=person.name or "",
+            requester_address=person.address or "",
+            requester_email=person.email,
+            response_due=req.response_due,
+            extended_due=req.extended_due,
+            decision_due=req.decision_due,
+            extended_on=req.extended_on,
+            third_party_notified_on=req.third_party_notified_on,
+            decision=data,
+            sections=tuple(Section.from_json(a.section) for a in annexes),
+        )
+
+
+def check_kind(case: Any, kind: str) -> None:
+    """Refuse a letter the file does not support yet (no decision, no extension)."""
+    if kind == "decision" and case.decision is None:
+        raise RefusedError(
+            f"request {case.reference} has no decision: record it with `atip request decide`"
+        )
+    if kind == "extension" and case.extended_on is None:
+        raise RefusedError(
+            f"request {case.reference} was not extended: record it with `atip request extend`"
+        )
+
+
+@dataclass(frozen=True)
+class Job:
+    """One letter to render: everything a worker process needs, picklable."""
+
+    reference: str
+    kind: str
+    case: Any
+    profile: Any
+    letter_date: date
+    formats: tuple[str, ...]
+    out_dir: Path
+    workspace: Path
+    published: bool = False
+
+    def stem(self) -> str:
+        """File name without suffix: 18159_decision, or 18159_decision_publie."""
+        return f"{self.reference}_{self.kind}" + ("_publie" if self.published else "")
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """The files a job wrote to their staging names, and their hashes."""
+
+    job: Job
+    content_sha256: str
+    staged: dict[str, tuple[Path, Path, str]]  # format -> (staging path, final path, sha256)
+
+
+def render_job(job: Job) -> Rendered:
+    """Build the letter and write each format to a hidden staging file beside its final name."""
+    from atip.articles import default_library
+    from atip.letters import build_letter
+    from atip.render import write_docx, write_pdf
+    from atip.resources import search_path
+
+    templates = search_path("templates", job.workspace)
+    letter = build_letter(
+        job.kind,
+        job.case,
+        job.profile,
+        job.letter_date,
+        default_library(job.workspace),
+        template_dirs=templates,
+        published=job.published,
+    )
+    content = hashlib.sha256(letter.plain_text().encode("utf-8")).hexdigest()
+    writers: dict[str, Callable[..., str]] = {"docx": write_docx, "pdf": write_pdf}
+    staged: dict[str, tuple[Path, Path, str]] = {}
+    try:
+        for fmt in job.formats:
+            final = job.out_dir / f"{job.stem()}.{fmt}"
+            stage = job.out_dir / f".{job.stem()}.{fmt}.{os.getpid()}.partial"
+            staged[fmt] = (stage, final, writers[fmt](letter, stage, templates))
+    except BaseException:
+        discard(staged.values())
+        raise
+    return Rendered(job, content, staged)
+
+
+def discard(staged: Iterable[tuple[Path, Path, str]]) -> None:
+    """Remove staging files of a render that will not be issued."""
+    for stage, _, _ in staged:
+        stage.unlink(missing_ok=True)
+
+
+def check_out_dir(out_dir: Path) -> Path:
+    """The output folder, created if needed; refused when it cannot be written."""
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise RefusedError(f"cannot create the output folder {out_dir}: {exc.strerror}") from None
+    if not os.access(out_dir, os.W_OK | os.X_OK):
+        raise RefusedError(f"cannot write to the output folder {out_dir}")
+    return out_dir
+
+
+def record(register: Register, rendered: Rendered, *, reissue: bool = False) -> list[Path]:
+    """Journal the letter and move its files into place, in one transaction."""
+    job = rendered.job
+    try:
+        with db.transaction(register.engine) as session:
+            req = register.get(session, job.reference)
+            previous = session.exec(
+                select(IssuedLetter)
+                .where(
+                    IssuedLetter.request_id == req.id,
+                    IssuedLetter.kind == job.kind,
+                    IssuedLetter.published == job.published,
+                )
+                .order_by(col(IssuedLetter.id).desc())
+            ).first()
+            if (
+                previous is not None
+                and previous.content_sha256 != rendered.content_sha256
+                and not reissue
+            ):
+                raise RefusedError(
+                    f"the {job.kind} letter of {job.reference} was issued on "
+                    f"{previous.issued_at:%Y-%m-%d} with other content: use --reissue to issue "
+                    "a new one (both stay in the journal)"
+                )
+            paths = {fmt: final for fmt, (_, final, _) in rendered.staged.items()}
+            hashes = {fmt: sha for fmt, (_, _, sha) in rendered.staged.items()}
+            row = IssuedLetter(
+                request_id=req.id,
+                kind=job.kind,
+                letter_date=job.letter_date,
+                published=job.published,
+                docx_path=str(paths["docx"]) if "docx" in paths else None,
+                docx_sha256=hashes.get("docx"),
+                pdf_path=str(paths["pdf"]) if "pdf" in paths else None,
+                pdf_sha256=hashes.get("pdf"),
+                content_sha256=rendered.content_sha256,
+                issued_at=datetime.now(UTC),
+            )
+            session.add(row)
+            action = "published" if job.published else "letter"
+            summary = {"kind": job.kind, "date": job.letter_date.isoformat(), **hashes}
+            if previous is not None and previous.content_sha256 != rendered.content_sha256:
+                summary["reissue_of"] = previous.content_sha256
+            register._event(session, req, action, job.kind, None, summary)
+            session.flush()
+            for stage, final, _ in rendered.staged.values():
+                os.replace(stage, final)
+    finally:
+        discard(rendered.staged.values())
+    return [final for _, final, _ in rendered.staged.values()]
+
+
+def make_job(
+    register: Register,
+    settings: Settings,
+    reference: str,
+    kind: str,
+    *,
+    formats: tuple[str, ...],
+    out_dir: Path,
+    letter_date: date,
+    published: bool = False,
+) -> Job:
+    """Read the request and check that this letter can be written."""
+    case = load_letter_case(register, reference)
+    check_kind(case, kind)
+    if case.decision is not None and kind == "decision" and letter_date < case.decision.decided_on:
+        raise RefusedError(
+            f"the letter date {letter_date} is before the decision of {case.decision.decided_on}"
+        )
+    if letter_date < case.received_on:
+        raise RefusedError(
+            f"the letter date {letter_date} is before the receipt {case.received_on}"
+        )
+    return Job(
+        reference=case.reference,
+        kind=kind,
+        case=case,
+        profile=profile_of(settings),
+        letter_date=letter_date,
+        formats=formats,
+        out_dir=out_dir,
+        workspace=settings.workspace,
+        published=published,
+    )
+
+
+def issue(register: Register, job: Job, *, reissue: bool = False) -> list[Path]:
+    """Render one letter and record it."""
+    return record(register, render_job(job), reissue=reissue)
+
+
+def due_letters(register: Register) -> list[tuple[str, str]]:
+    """(reference, kind) of every letter a request should have and that was never issued."""
+    with Session(register.engine) as session:
+        issued = set(
+            session.exec(
+                select(IssuedLetter.request_id, IssuedLetter.kind).where(
+                    col(IssuedLetter.published).is_(False)
+                )
+            ).all()
+        )
+        rows = session.exec(
+            select(Request.id, Request.reference, Request.extended_on, Request.decided_on).order_by(
+                col(Request.id)
+            )
+        ).all()
+    due: list[tuple[str, str]] = []
+    for request_id, reference, extended_on, decided_on in rows:
+        wanted = ["acknowledgement"]
+        if extended_on is not None:
+            wanted.append("extension")
+        if decided_on is not None:
+            wanted.append("decision")
+        due.extend((reference, kind) for kind in wanted if (request_id, kind) not in issued)
+    return due
