@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import Engine, func
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from atip import db, deadlines
@@ -24,6 +25,7 @@ PERSONAL = "(personal information)"  # what the journal says instead of a reques
 RULES_KEY = "deadline_rules"
 GIVES_ACCESS = ("granted", "partial", "mixed")  # a. 49: such a decision is executory 15 days on
 _REFERENCE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+_EMAIL = re.compile(r"^[^@\s<>(),;:\"]+@[^@\s<>(),;:\"]+\.[^@\s<>(),;:\".]+$")
 
 
 def actor() -> str:
@@ -136,6 +138,14 @@ def _clean_text(value: str | None, what: str, *, required: bool = False) -> str 
     return text or None
 
 
+def check_email(value: str | None) -> str | None:
+    """A plausible email address or None; the error never repeats it (personal information)."""
+    email = _clean_text(value, "the email")
+    if email is not None and not _EMAIL.match(email):
+        raise InputError("invalid email address: expected the form name@domain.tld")
+    return email
+
+
 def check_reference(reference: str) -> str:
     """A reference usable as a file name: letters, digits, '.', '_' and '-' only."""
     ref = reference.strip()
@@ -171,6 +181,11 @@ class Register:
     def sync_rules(self) -> bool:
         """Recompute every stored date when atip.toml's rule inputs changed; True if it did."""
         fingerprint = rules_fingerprint(self.rules)
+        # Every command calls this: a read first, so that it waits for no other clerk's write.
+        with Session(self.engine) as session:
+            meta = session.get(Meta, RULES_KEY)
+            if meta is not None and meta.value == fingerprint:
+                return False
         with db.transaction(self.engine) as session:
             meta = session.get(Meta, RULES_KEY)
             if meta is not None and meta.value == fingerprint:
@@ -264,13 +279,17 @@ class Register:
                 **dates,
             )
             session.add(req)
-            session.flush()
+            try:
+                session.flush()
+            except IntegrityError:
+                # PostgreSQL: another clerk inserted this reference after our check above.
+                raise RefusedError(f"reference {reference!r} already exists") from None
             session.add(
                 Requester(
                     request_id=req.id,
                     name=name,
                     address=_clean_text(new.address, "the address"),
-                    email=_clean_text(new.email, "the email"),
+                    email=check_email(new.email),
                 )
             )
             if new.decided_on is not None:
@@ -560,10 +579,12 @@ class Register:
 
 def _with_suppression_articles(session: Session, req: Request, articles: list[str]) -> list[str]:
     """Annexes with blanked small counts make the decision cite 53 and 54 (SPEC §6)."""
+    sections = session.exec(select(Annex.section).where(Annex.request_id == req.id)).all()
+    if not sections:
+        return articles
     from atip.annexes import Section
 
-    query = select(Annex.section).where(Annex.request_id == req.id)
-    if any(Section.from_json(text).suppressed for text in session.exec(query)):
+    if any(Section.from_json(text).suppressed for text in sections):
         articles += [n for n in ("53", "54") if n not in articles]
     return articles
 

@@ -17,6 +17,7 @@ from atip.errors import DatabaseError
 SCHEMA_REVISIONS = ("0001",)
 HEAD = SCHEMA_REVISIONS[-1]
 BUSY_TIMEOUT_MS = 30_000
+WRITE_OPTION = "atip_write"  # execution option marking a write transaction (see transaction)
 
 
 def make_engine(url: str) -> Engine:
@@ -27,8 +28,7 @@ def make_engine(url: str) -> Engine:
             _create_private_file(Path(path))
         engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
         event.listen(engine, "connect", _sqlite_connect)
-        # BEGIN IMMEDIATE locks at the start, so two clerks never deadlock upgrading a lock.
-        event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN IMMEDIATE"))
+        event.listen(engine, "begin", _sqlite_begin)
         return engine
     try:
         return create_engine(url, pool_pre_ping=True)
@@ -44,6 +44,14 @@ def _sqlite_connect(dbapi_connection, _record) -> None:  # type: ignore[no-untyp
     cursor.execute("PRAGMA foreign_keys = ON")
     cursor.execute("PRAGMA synchronous = NORMAL")
     cursor.close()
+
+
+def _sqlite_begin(conn) -> None:  # type: ignore[no-untyped-def]
+    # A write transaction takes the write lock at BEGIN (IMMEDIATE), so two clerks never
+    # deadlock upgrading a lock; a read stays deferred, so under WAL it sees the last commit
+    # instead of waiting for a long write (an import) to finish.
+    write = conn.get_execution_options().get(WRITE_OPTION, False)
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
 
 def _create_private_file(path: Path) -> None:
@@ -120,6 +128,7 @@ def transaction(engine: Engine) -> Iterator[Session]:
     """One short transaction: committed on success, rolled back on any error."""
     with Session(engine, expire_on_commit=False) as session:
         try:
+            session.connection(execution_options={WRITE_OPTION: True})
             yield session
             session.commit()
         except OperationalError as exc:

@@ -14,6 +14,7 @@ from atip import db, deadlines
 from atip.cases import (
     PERSONAL,
     Register,
+    check_email,
     check_reference,
     computed_dates,
     split_articles,
@@ -162,7 +163,11 @@ def _prepare(
         "created_at": now,
         **computed_dates(facts, rules),
     }
-    requester = {"name": name, "address": get("address") or None, "email": get("email") or None}
+    requester = {
+        "name": name,
+        "address": get("address") or None,
+        "email": check_email(get("email")),
+    }
     return values, requester, split_articles(get("articles"))
 
 

@@ -1,0 +1,92 @@
+"""The demo's letters: both seed decisions re-created through the register, plus notices."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from atip.cases import NewRequest, Register
+from atip.lettering import check_out_dir, issue, make_job
+
+
+def _seed_request(register: Register, name: str) -> tuple[str, date]:
+    """Log a seed request, its annexes and its decision, as a clerk would."""
+    from atip import demo_data
+    from atip.articles import default_library
+
+    seed = demo_data.load(name)
+    case = seed.case
+    ref = register.create(
+        NewRequest(
+            received_on=case.received_on,
+            clarified_on=case.clarified_on,
+            requester=case.requester_name,
+            address=case.requester_address,
+            email=case.requester_email,
+            subject=case.subject,
+            reference=case.reference,
+            kind=case.kind,
+        )
+    )
+    for section in case.sections:
+        register.add_annex(ref, section)
+    decision = case.decision
+    assert decision is not None
+    register.decide(
+        ref,
+        decision.decided_on,
+        decision.outcome,
+        decision.articles,
+        decision.links,
+        "\n\n".join(decision.paragraphs),
+        decision.referral_body,
+        cited_check=default_library(register.settings.workspace).check_citable,
+    )
+    return ref, seed.letter_date
+
+
+def write_demo_letters(register: Register, out_dir: Path, today: date) -> list[str]:
+    """Write the two seed decisions, an acknowledgement and an extension notice."""
+    check_out_dir(out_dir)
+    written: list[Path] = []
+    settings = register.settings
+    for name in ("seed2020", "seed2024"):
+        ref, letter_date = _seed_request(register, name)
+        job = make_job(
+            register,
+            settings,
+            ref,
+            "decision",
+            formats=("docx", "pdf"),
+            out_dir=out_dir,
+            letter_date=letter_date,
+        )
+        written += issue(register, job)
+    open_rows = [r for r in register.list(today, open_only=True)]
+    first = open_rows[-1]["reference"] if open_rows else None
+    if first is not None:
+        received = date.fromisoformat(open_rows[-1]["received_on"])
+        job = make_job(
+            register,
+            settings,
+            first,
+            "acknowledgement",
+            formats=("docx", "pdf"),
+            out_dir=out_dir,
+            letter_date=received,
+        )
+        written += issue(register, job)
+    extended = [r for r in open_rows if r["extended"]]
+    if extended:
+        row = extended[0]
+        job = make_job(
+            register,
+            settings,
+            row["reference"],
+            "extension",
+            formats=("docx", "pdf"),
+            out_dir=out_dir,
+            letter_date=date.fromisoformat(row["extended_on"]),
+        )
+        written += issue(register, job)
+    return [f"wrote {path}" for path in written]
