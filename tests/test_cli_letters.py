@@ -52,7 +52,7 @@ def test_decision_letter_both_formats_with_journaled_hashes(sqlite_ws: Workspace
     assert [p.suffix for p in paths] == [".docx", ".pdf"]
     assert sorted(os.listdir(out)) == sorted(p.name for p in paths)  # no staging file left
     text = pdf_text(paths[1])
-    assert "Montréal, le 12 juin 2024" in docx_text(paths[0])
+    assert "Québec, le 12 juin 2024" in docx_text(paths[0])
     assert "reçue le 17 mai 2024, et précisée le 23 mai dernier" in " ".join(text.split())
     assert "MOTIFS DE REFUS INVOQUÉS" in text
     assert "1982, c. 30, a. 54; 2006, c. 22, a. 110." in text  # cited because counts were blanked

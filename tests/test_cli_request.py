@@ -127,7 +127,7 @@ def test_list_orders_late_first_and_filters(ws: Workspace) -> None:
     done = ws.new("--received", "2024-01-02", "--requester", "D", "--subject", "s")
     ws.ok("request", "decide", done, "--on", "2024-01-15", "--outcome", "granted")
     rows = json.loads(ws.ok("request", "list", "--json", "--as-of", "2024-02-10"))
-    assert [r["reference"] for r in rows] == [done, late, soon, later]
+    assert [r["reference"] for r in rows] == [late, soon, later, done]
     open_rows = json.loads(ws.ok("request", "list", "--open", "--json", "--as-of", "2024-02-10"))
     assert [r["reference"] for r in open_rows] == [late, soon, later]
     overdue = json.loads(ws.ok("request", "list", "--overdue", "--json", "--as-of", "2024-02-10"))
@@ -137,10 +137,10 @@ def test_list_orders_late_first_and_filters(ws: Workspace) -> None:
         ws.ok("request", "list", "--due-within", "5", "--json", "--as-of", "2024-02-10")
     )
     assert [r["reference"] for r in within] == [soon]
-    assert rows[1] == {k: v for k, v in show(ws, late, "2024-02-10").items() if k in rows[1]}
+    assert rows[0] == {k: v for k, v in show(ws, late, "2024-02-10").items() if k in rows[0]}
     csv_out = ws.ok("request", "list", "--csv", "--as-of", "2024-02-10").splitlines()
     assert csv_out[0].startswith("reference,status")
-    assert csv_out[2].startswith(f"{late},overdue")
+    assert csv_out[1].startswith(f"{late},overdue")
     table = ws.ok("request", "list", "--as-of", "2024-02-10")
     assert "overdue" in table and "2024-01-29" in table
 

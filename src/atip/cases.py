@@ -547,7 +547,10 @@ class Register:
         elif due_within is not None:
             horizon = date.fromordinal(as_of.toordinal() + due_within)
             query = query.where(Request.decision_due >= as_of, Request.decision_due <= horizon)
-        query = query.order_by(Request.decision_due, Request.reference)
+        # undecided first (late first, then due soonest), decided ones after them
+        query = query.order_by(
+            col(Request.decided_on).is_not(None), Request.decision_due, Request.reference
+        )
         with Session(self.engine) as session:
             rows = session.exec(query).all()
             return [self.view(req, as_of) for req in rows]

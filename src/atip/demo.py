@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 from atip.cases import NewRequest, Register
 from atip.config import load_settings
@@ -95,14 +97,20 @@ def _sample(today: date) -> list[tuple[NewRequest, list[tuple[str, tuple]]]]:
     ]
 
 
-def build_demo(folder: Path, *, letters: bool = True, today: date | None = None) -> list[str]:
-    """Create the demo workspace in `folder` (refused if it already holds one)."""
+def build_demo(
+    folder: Path,
+    *,
+    letters: bool = True,
+    today: date | None = None,
+    show: Callable[[list[dict[str, Any]], date], None] | None = None,
+) -> Iterator[str]:
+    """Create the demo workspace in `folder`, saying what it does; `show` prints the register."""
     from atip.errors import RefusedError
 
     folder = folder.expanduser().resolve()
     if (folder / "atip.toml").exists():
         raise RefusedError(f"{folder} already holds a workspace: choose an empty folder")
-    said = init_workspace(folder, **PROFILE)
+    yield from init_workspace(folder, **PROFILE)
     settings = load_settings(folder)
     engine = open_engine(settings.database_url)
     try:
@@ -117,14 +125,13 @@ def build_demo(folder: Path, *, letters: bool = True, today: date | None = None)
                     register.decide(ref, on, outcome, articles)
                 else:
                     getattr(register, action)(ref, *args)
-        said.append(f"logged {register.count()} sample requests")
+        yield f"logged {register.count()} sample requests"
         if letters:
             from atip.demo_letters import write_demo_letters
 
-            said.extend(write_demo_letters(register, folder / "letters", today))
-        from atip.views import print_table
-
-        print_table(register.list(today), today)
+            yield from write_demo_letters(register, folder / "letters", today)
+        if show is not None:
+            yield f"\nThe register as `atip --workspace {folder} request list` shows it:"
+            show(register.list(today), today)
     finally:
         engine.dispose()
-    return said

@@ -18,13 +18,16 @@ def print_table(rows: list[dict[str, Any]], as_of: date, *, warn_within: int = 5
 
     table = Table(title=f"Requests as of {as_of.isoformat()}", header_style="bold")
     for name in ("Réf.", "Status", "Kind", "Received", "Decision due", "Days left", "Decided"):
-        table.add_column(name, justify="right" if name == "Days left" else "left")
+        table.add_column(name, justify="right" if name == "Days left" else "left", no_wrap=True)
     for row in rows:
         style = STATUS_STYLE.get(row["status"])
         if style is None and row["decided_on"] is None and row["days_left"] <= warn_within:
             style = "yellow"
-        table.add_row(*(_cell(row[c]) for c in COLUMNS), style=style)
-    console = Console()
+        cells = [_cell(row[c]) for c in COLUMNS]
+        if row["decided_on"] is not None:
+            cells[COLUMNS.index("days_left")] = ""  # nothing is due once decided
+        table.add_row(*cells, style=style)
+    console = Console(width=None if sys.stdout.isatty() else 120)
     console.print(table)
     if not rows:
         console.print("No request matches.")

@@ -33,8 +33,9 @@ def init(directory: Path | None, organisation: str) -> None:
 def demo(directory: Path, no_letters: bool) -> None:
     """A sample workspace with requests in every state, and their letters."""
     from atip.demo import build_demo
+    from atip.views import print_table
 
-    for line in build_demo(directory, letters=not no_letters):
+    for line in build_demo(directory, letters=not no_letters, show=print_table):
         click.echo(line)
 
 
