@@ -26,6 +26,10 @@ def init_workspace(folder: Path, **profile: str) -> list[str]:
     engine = db.make_engine(settings.database_url)
     try:
         before, after = db.upgrade(engine)
+        from atip.cases import Register
+
+        if Register(engine, settings).sync_rules():
+            said.append("recomputed the stored dates for the deadline settings of atip.toml")
     finally:
         engine.dispose()
     if before is None:
