@@ -20,7 +20,9 @@ BACKENDS = ["sqlite", "postgres"]
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     if os.environ.get("CI") and not PG_URL:
-        raise pytest.UsageError("CI must set ATIP_TEST_DATABASE_URL: PostgreSQL tests would be skipped")
+        raise pytest.UsageError(
+            "CI must set ATIP_TEST_DATABASE_URL: PostgreSQL tests would be skipped"
+        )
 
 
 @dataclass
@@ -35,7 +37,11 @@ class Workspace:
         """Run the real CLI in this workspace; stdout and stderr kept apart."""
         runner = CliRunner()
         return runner.invoke(
-            cli, ["--workspace", str(self.path), *args], env=self.env, input=input, catch_exceptions=False
+            cli,
+            ["--workspace", str(self.path), *args],
+            env=self.env,
+            input=input,
+            catch_exceptions=False,
         )
 
     def ok(self, *args: str) -> str:

@@ -31,13 +31,35 @@ def pdf_text(path: Path) -> str:
 
 
 def decided(ws: Workspace, tmp_path: Path, name: str = "Jeanne Exemple") -> str:
-    ref = ws.new("--received", "2024-05-17", "--clarified", "2024-05-23", "--requester", name,
-                 "--address", "1234, rue Fictive\\nMontréal (Québec)  H2X 0A0",
-                 "--subject", "les budgets annuels d'Accompagnement Québec")
+    ref = ws.new(
+        "--received",
+        "2024-05-17",
+        "--clarified",
+        "2024-05-23",
+        "--requester",
+        name,
+        "--address",
+        "1234, rue Fictive\\nMontréal (Québec)  H2X 0A0",
+        "--subject",
+        "les budgets annuels d'Accompagnement Québec",
+    )
     cities = tmp_path / "villes.csv"
     cities.write_text("Ville;Nombre\nLaval;61\nMagog;3\nGatineau;0\n", encoding="cp1252")
-    ws.ok("annex", "add", ref, "--title", "Personnes accompagnées", "--table", str(cities),
-          "--source", "SharePoint DGOR", "--suppress-below", "5", "--column", "Nombre")
+    ws.ok(
+        "annex",
+        "add",
+        ref,
+        "--title",
+        "Personnes accompagnées",
+        "--table",
+        str(cities),
+        "--source",
+        "SharePoint DGOR",
+        "--suppress-below",
+        "5",
+        "--column",
+        "Nombre",
+    )
     ws.ok("request", "decide", ref, "--on", "2024-06-12", "--outcome", "partial")
     return ref
 
@@ -46,8 +68,18 @@ def test_decision_letter_both_formats_with_journaled_hashes(sqlite_ws: Workspace
     ws = sqlite_ws
     ref = decided(ws, tmp_path)
     out = tmp_path / "out"
-    printed = ws.ok("letter", ref, "--kind", "decision", "--format", "both", "--out", str(out),
-                    "--date", "2024-06-12").split()
+    printed = ws.ok(
+        "letter",
+        ref,
+        "--kind",
+        "decision",
+        "--format",
+        "both",
+        "--out",
+        str(out),
+        "--date",
+        "2024-06-12",
+    ).split()
     paths = [Path(p) for p in printed]
     assert [p.suffix for p in paths] == [".docx", ".pdf"]
     assert sorted(os.listdir(out)) == sorted(p.name for p in paths)  # no staging file left
@@ -56,7 +88,9 @@ def test_decision_letter_both_formats_with_journaled_hashes(sqlite_ws: Workspace
     assert "reçue le 17 mai 2024, et précisée le 23 mai dernier" in " ".join(text.split())
     assert "MOTIFS DE REFUS INVOQUÉS" in text
     assert "1982, c. 30, a. 54; 2006, c. 22, a. 110." in text  # cited because counts were blanked
-    assert "Source : SharePoint DGOR" in " ".join(text.split()) or "Source\u00a0: SharePoint" in text
+    assert (
+        "Source : SharePoint DGOR" in " ".join(text.split()) or "Source\u00a0: SharePoint" in text
+    )
     view = json.loads(ws.ok("request", "show", ref, "--json"))
     assert view["articles"] == ["53", "54"]
     letter_events = [e for e in view["journal"] if e["action"] == "letter"]
@@ -93,7 +127,9 @@ def test_reissue_with_other_content_needs_the_flag(sqlite_ws: Workspace, tmp_pat
     ws.ok("letter", ref, "--format", "pdf", "--out", str(out), "--date", "2024-06-13", "--reissue")
     journal = json.loads(ws.ok("request", "show", ref, "--json"))["journal"]
     assert [json.loads(e["new"])["date"] for e in journal if e["action"] == "letter"] == [
-        "2024-06-12", "2024-06-12", "2024-06-13"
+        "2024-06-12",
+        "2024-06-12",
+        "2024-06-13",
     ]
 
 
@@ -128,8 +164,9 @@ def test_read_only_output_folder_is_refused(sqlite_ws: Workspace, tmp_path: Path
 
 def test_markup_in_every_user_field_comes_out_literally(sqlite_ws: Workspace, tmp_path: Path):
     ws = sqlite_ws
-    ref = ws.new("--received", "2024-05-17", "--requester", MARKUP, "--address", MARKUP,
-                 "--subject", MARKUP)
+    ref = ws.new(
+        "--received", "2024-05-17", "--requester", MARKUP, "--address", MARKUP, "--subject", MARKUP
+    )
     out = tmp_path / "out"
     docx_path, pdf_path = map(
         Path, ws.ok("letter", ref, "--kind", "acknowledgement", "--out", str(out)).split()
@@ -147,8 +184,17 @@ def test_annex_list_and_remove(sqlite_ws: Workspace, tmp_path: Path) -> None:
     orgs = tmp_path / "orgs.csv"
     orgs.write_text("Région,Organisme\nEstrie,SANC\nLaval,CIL\nEstrie,SANA\n", encoding="utf-8")
     ws.ok("annex", "add", ref, "--title", "Mission", "--text", str(note))
-    ws.ok("annex", "add", ref, "--title", "Organismes par régions", "--list", str(orgs),
-          "--group-by", "Région")
+    ws.ok(
+        "annex",
+        "add",
+        ref,
+        "--title",
+        "Organismes par régions",
+        "--list",
+        str(orgs),
+        "--group-by",
+        "Région",
+    )
     listed = json.loads(ws.ok("annex", "list", ref, "--json"))
     assert [s["title"] for s in listed] == ["Mission", "Organismes par régions"]
     assert listed[1]["groups"][0][0] == "Estrie"

@@ -18,9 +18,22 @@ def show(ws: Workspace, ref: str, as_of: str = "2024-07-01") -> dict:
 
 
 SPEC_KEYS = {
-    "reference", "status", "received_on", "clarified_on", "clock_starts_on", "response_due",
-    "extended", "extended_due", "third_party_due", "decision_due", "decided_on", "outcome",
-    "review_deadline", "days_left", "deemed_refusal", "explain",
+    "reference",
+    "status",
+    "received_on",
+    "clarified_on",
+    "clock_starts_on",
+    "response_due",
+    "extended",
+    "extended_due",
+    "third_party_due",
+    "decision_due",
+    "decided_on",
+    "outcome",
+    "review_deadline",
+    "days_left",
+    "deemed_refusal",
+    "explain",
 }
 
 
@@ -28,7 +41,7 @@ def test_new_prints_reference_and_show_has_every_spec_key(ws: Workspace) -> None
     ref = ws.new("--received", "2024-05-17", "--requester", "Jeanne Exemple", "--subject", "x")
     assert ref == "1"
     view = show(ws, ref, "2024-05-27")
-    assert SPEC_KEYS <= set(view)
+    assert set(view) >= SPEC_KEYS
     assert view["response_due"] == "2024-06-06"  # Fri 17 May + 20 = Thu 6 June
     assert view["decision_due"] == "2024-06-06"
     assert view["days_left"] == 10
@@ -39,8 +52,16 @@ def test_new_prints_reference_and_show_has_every_spec_key(ws: Workspace) -> None
 
 
 def test_seed_2024_clarified_request_restarts_the_clock(ws: Workspace) -> None:
-    ref = ws.new("--received", "17 mai 2024", "--clarified", "23 mai 2024",
-                 "--requester", "A", "--subject", "Accompagnement Québec")
+    ref = ws.new(
+        "--received",
+        "17 mai 2024",
+        "--clarified",
+        "23 mai 2024",
+        "--requester",
+        "A",
+        "--subject",
+        "Accompagnement Québec",
+    )
     view = show(ws, ref, "2024-06-01")
     assert view["clock_starts_on"] == "2024-05-23"
     assert view["response_due"] == "2024-06-12"
@@ -57,14 +78,31 @@ def test_keep_clock_counts_from_receipt(ws: Workspace) -> None:
 
 
 def test_seed_2020_day_20_on_a_sunday_moves_to_monday(ws: Workspace) -> None:
-    ref = ws.new("--ref", "18159", "--received", "16 décembre 2019", "--requester", "A",
-                 "--subject", "Parcours d'accompagnement personnalisé")
+    ref = ws.new(
+        "--ref",
+        "18159",
+        "--received",
+        "16 décembre 2019",
+        "--requester",
+        "A",
+        "--subject",
+        "Parcours d'accompagnement personnalisé",
+    )
     assert ref == "18159"
     view = show(ws, ref, "2020-01-06")
     assert view["response_due"] == "2020-01-06"  # 5 January 2020 is a Sunday
     assert any("dimanche" in s for s in view["explain"])
-    ws.ok("request", "decide", ref, "--on", "2020-02-06", "--outcome", "partial",
-          "--articles", "53,54")
+    ws.ok(
+        "request",
+        "decide",
+        ref,
+        "--on",
+        "2020-02-06",
+        "--outcome",
+        "partial",
+        "--articles",
+        "53,54",
+    )
     view = show(ws, ref, "2020-02-10")
     assert view["status"] == "decided"
     assert view["decided_on"] == "2020-02-06"
@@ -146,8 +184,16 @@ def test_list_orders_late_first_and_filters(ws: Workspace) -> None:
 
 
 def test_journal_records_who_and_what_but_no_personal_information(ws: Workspace) -> None:
-    ref = ws.new("--received", "2024-05-17", "--requester", "Zoé Secret-Nom", "--email",
-                 "zoe@secret.example", "--subject", "s")
+    ref = ws.new(
+        "--received",
+        "2024-05-17",
+        "--requester",
+        "Zoé Secret-Nom",
+        "--email",
+        "zoe@secret.example",
+        "--subject",
+        "s",
+    )
     ws.ok("request", "clarify", ref, "--on", "2024-05-20")
     view = show(ws, ref)
     journal = view["journal"]
@@ -164,21 +210,85 @@ def test_journal_records_who_and_what_but_no_personal_information(ws: Workspace)
     [
         (["request", "show", "999"], 1, "atip: unknown reference '999'"),
         (["request", "extend", "999", "--on", "2024-01-01"], 1, "atip: unknown reference '999'"),
-        (["request", "new", "--received", "2023-02-29", "--requester", "A", "--subject", "s"],
-         2, "2023-02-29"),
-        (["request", "new", "--received", "mai 2024", "--requester", "A", "--subject", "s"],
-         2, "mai 2024"),
-        (["request", "new", "--received", "2024-05-17", "--clarified", "2024-05-10",
-          "--requester", "A", "--subject", "s"], 1, "2024-05-10"),
-        (["request", "new", "--received", "2024-05-17", "--requester", " ", "--subject", "s"],
-         2, "atip: the requester's name must not be empty"),
-        (["request", "new", "--received", "2024-05-17", "--requester", "A", "--subject", "s",
-          "--ref", "../etc"], 2, "invalid reference '../etc'"),
-        (["request", "new", "--received", "2024-05-17", "--requester", "A", "--subject", "s",
-          "--ref", "1"], 1, "atip: reference '1' already exists"),
+        (
+            ["request", "new", "--received", "2023-02-29", "--requester", "A", "--subject", "s"],
+            2,
+            "2023-02-29",
+        ),
+        (
+            ["request", "new", "--received", "mai 2024", "--requester", "A", "--subject", "s"],
+            2,
+            "mai 2024",
+        ),
+        (
+            [
+                "request",
+                "new",
+                "--received",
+                "2024-05-17",
+                "--clarified",
+                "2024-05-10",
+                "--requester",
+                "A",
+                "--subject",
+                "s",
+            ],
+            1,
+            "2024-05-10",
+        ),
+        (
+            ["request", "new", "--received", "2024-05-17", "--requester", " ", "--subject", "s"],
+            2,
+            "atip: the requester's name must not be empty",
+        ),
+        (
+            [
+                "request",
+                "new",
+                "--received",
+                "2024-05-17",
+                "--requester",
+                "A",
+                "--subject",
+                "s",
+                "--ref",
+                "../etc",
+            ],
+            2,
+            "invalid reference '../etc'",
+        ),
+        (
+            [
+                "request",
+                "new",
+                "--received",
+                "2024-05-17",
+                "--requester",
+                "A",
+                "--subject",
+                "s",
+                "--ref",
+                "1",
+            ],
+            1,
+            "atip: reference '1' already exists",
+        ),
         (["request", "decide", "1", "--on", "2024-05-01", "--outcome", "granted"], 1, "2024-05-01"),
-        (["request", "decide", "1", "--on", "2024-06-01", "--outcome", "granted", "--articles",
-          "abc"], 2, "invalid article number 'abc'"),
+        (
+            [
+                "request",
+                "decide",
+                "1",
+                "--on",
+                "2024-06-01",
+                "--outcome",
+                "granted",
+                "--articles",
+                "abc",
+            ],
+            2,
+            "invalid article number 'abc'",
+        ),
         (["request", "decide", "1", "--on", "2024-06-01", "--outcome", "maybe"], 2, "maybe"),
         (["request", "review", "1", "--filed", "2024-05-20"], 1, "not due until 2024-06-06"),
         (["request", "list", "--json", "--csv"], 2, "choose one of --json and --csv"),

@@ -20,14 +20,16 @@ def test_csv_register_is_imported_with_its_dates(ws: Workspace, tmp_path: Path) 
     register.write_text(
         HEADER
         + "17340,2019-10-01,,Ana Exemple,ana@example.org,des contrats,documents,non,,2019-10-18,granted,\n"
-        + "18159,16/12/2019,,Jeanne Exemple,,le Parcours,documents,,,6 février 2020,partial,\"53,54\"\n"
+        + '18159,16/12/2019,,Jeanne Exemple,,le Parcours,documents,,,6 février 2020,partial,"53,54"\n'
         + ",2024-05-17,23 mai 2024,Luc Exemple,,mon dossier,personal,oui,2024-06-10,,,\n",
         encoding="utf-8",
     )
     out = ws.ok("request", "import", str(register))
     assert out.strip() == "imported 3 requests from registre.csv"
-    rows = {r["reference"]: r for r in json.loads(ws.ok("request", "list", "--json",
-                                                          "--as-of", "2024-06-15"))}
+    rows = {
+        r["reference"]: r
+        for r in json.loads(ws.ok("request", "list", "--json", "--as-of", "2024-06-15"))
+    }
     assert set(rows) == {"17340", "18159", "18160"}  # numbering continues after 18159
     assert rows["18159"]["response_due"] == "2020-01-06"
     assert rows["18159"]["outcome"] == "partial"
@@ -93,8 +95,9 @@ def test_proclaimed_holiday_in_atip_toml_moves_stored_dates(ws: Workspace) -> No
     view = json.loads(ws.ok("request", "show", ref, "--json", "--as-of", "2024-06-01"))
     assert view["response_due"] == "2024-06-07"
     assert any("Jour de deuil national" in s for s in view["explain"])
-    listed = json.loads(ws.ok("request", "list", "--due-within", "6", "--json",
-                              "--as-of", "2024-06-01"))
+    listed = json.loads(
+        ws.ok("request", "list", "--due-within", "6", "--json", "--as-of", "2024-06-01")
+    )
     assert [r["decision_due"] for r in listed] == ["2024-06-07"]  # the stored column moved too
 
 
