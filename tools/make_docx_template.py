@@ -119,6 +119,12 @@ def _styles(doc) -> None:
     _style(doc, "Atip Texte", align=justify, after=10)
     # Word does not break a web address: a justified line holding one would be stretched.
     _style(doc, "Atip Texte (adresse web)", align=WD_ALIGN_PARAGRAPH.LEFT, after=10)
+    # Introduces a list or a table: kept on the page of what it introduces.
+    _style(doc, "Atip Texte (avant liste ou tableau)", align=justify, after=10, keep_next=True)
+    _style(
+        doc, "Atip Texte (adresse web, avant liste ou tableau)", align=WD_ALIGN_PARAGRAPH.LEFT,
+        after=10, keep_next=True,
+    )  # fmt: skip
     bullet = _style(doc, "Atip Puce", base="List Bullet", after=4)
     bullet.font.size = BODY_SIZE
     _style(doc, "Atip Tableau en-tête", size=11, bold=True, keep_next=True)
@@ -193,7 +199,11 @@ def _table(doc) -> None:
 
 def _block_chain(doc) -> None:
     """One `b` block of any kind; written twice (body and annexes) since docxtpl has no macros."""
-    _p(doc, "{%p if b.kind == 'paragraph' and b.ragged %}")
+    _p(doc, "{%p if b.kind == 'paragraph' and b.lead and b.ragged %}")
+    _p(doc, "{{ b.text }}", "Atip Texte (adresse web, avant liste ou tableau)")
+    _p(doc, "{%p elif b.kind == 'paragraph' and b.lead %}")
+    _p(doc, "{{ b.text }}", "Atip Texte (avant liste ou tableau)")
+    _p(doc, "{%p elif b.kind == 'paragraph' and b.ragged %}")
     _p(doc, "{{ b.text }}", "Atip Texte (adresse web)")
     _p(doc, "{%p elif b.kind == 'paragraph' %}")
     _p(doc, "{{ b.text }}", "Atip Texte")
@@ -256,6 +266,14 @@ def _font_table(doc) -> None:
         if f'w:name="{FONT}"' not in xml:
             xml = xml.replace("</w:fonts>", entry + "</w:fonts>")
             part._blob = xml.encode("utf-8")
+
+
+def _drop_thumbnail(doc) -> None:
+    """python-docx's blank template ships a preview picture that no letter should show."""
+    rels = doc.part.package.rels
+    for key, rel in list(rels.items()):
+        if rel.reltype.endswith("/thumbnail"):
+            del rels[key]
 
 
 def build(dest: Path = DEST) -> Path:
@@ -326,6 +344,7 @@ def build(dest: Path = DEST) -> Path:
     props.revision = 1
     props.created = props.modified = datetime(2024, 1, 1)
     _font_table(doc)
+    _drop_thumbnail(doc)
     dest.parent.mkdir(parents=True, exist_ok=True)
     doc.save(str(dest))
     return dest

@@ -8,6 +8,7 @@ User text (requester, clerk, annexes) is only ever passed to templates as data.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -111,6 +112,8 @@ class Block:
     entries: tuple[str, ...] = ()
     header: tuple[str, ...] = ()
     rows: tuple[tuple[str, ...], ...] = ()
+    # A paragraph that introduces the table or list after it stays on the same page.
+    lead: bool = False
 
     @property
     def ragged(self) -> bool:
@@ -367,6 +370,15 @@ def _merged(blocks: Sequence[Block]) -> list[Block]:
     return out
 
 
+def _leads(blocks: Sequence[Block]) -> tuple[Block, ...]:
+    """Mark each paragraph that introduces a table or a list, to keep them together."""
+    out = list(blocks)
+    for i, block in enumerate(out[:-1]):
+        if block.kind == "paragraph" and out[i + 1].kind in ("table", "bullets", "group"):
+            out[i] = dataclasses.replace(block, lead=True)
+    return tuple(out)
+
+
 def _paragraph(text: str) -> Block:
     return Block("paragraph", text=prose(text.replace(_HARD_BREAK, "\n")))
 
@@ -410,7 +422,7 @@ def _data_annexes(sections: Sequence[Section], inline: Sequence[int]) -> list[An
         title = prose(clean(section.title).strip())
         if len(kept) > 1:
             title = f"{position}. {title}"
-        annexes.append(Annex("data", title, tuple(_section_content(section)), position == 1))
+        annexes.append(Annex("data", title, _leads(_section_content(section)), position == 1))
     return annexes
 
 
@@ -620,7 +632,7 @@ def build_letter(
         context["before"], context["after"] = before, after
 
     module = _wording(kind, context, template_dirs)
-    body = tuple(_blocks_from_text(str(module), sections))
+    body = _leads(_blocks_from_text(str(module), sections))
     subject = prose(clean(str(getattr(module, "subject", ""))).strip())
     salutation = prose(clean(str(getattr(module, "salutation", ""))).strip())
     closing = prose(clean(str(getattr(module, "closing", ""))).strip())

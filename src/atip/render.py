@@ -104,7 +104,7 @@ def _bounded_put(cache: dict[str, Any], key: str, value: Any) -> Any:
 @lru_cache(maxsize=1)
 def _docx_machinery() -> tuple[type, Any]:
     """A DocxTemplate that reuses its patched XML and compiled Jinja code, and its environment."""
-    from docxtpl import DocxTemplate
+    from docxtpl import DocxTemplate  # type: ignore[import-untyped]
     from jinja2 import Environment
 
     patched: dict[str, str] = {}
@@ -222,8 +222,8 @@ def _font_css(template_dirs: Sequence[Path]) -> str:
 @lru_cache(maxsize=8)
 def _stylesheet(dirs: tuple[str, ...], css_stamp: tuple[str, int, int]) -> tuple[Any, Any]:
     """The stylesheet with its @font-face rules, parsed once, and its font configuration."""
-    from weasyprint import CSS
-    from weasyprint.text.fonts import FontConfiguration
+    from weasyprint import CSS  # type: ignore[import-untyped]
+    from weasyprint.text.fonts import FontConfiguration  # type: ignore[import-untyped]
 
     folders = [Path(d) for d in dirs]
     css_path = Path(css_stamp[0])
