@@ -202,3 +202,34 @@ def test_annex_list_and_remove(sqlite_ws: Workspace, tmp_path: Path) -> None:
     assert ws.ok("annex", "list", ref).strip().startswith("1. Organismes par régions")
     result = ws.run("annex", "remove", ref, "5")
     assert result.exit_code == 1 and "has no annex 5" in result.stderr
+
+
+def test_all_due_writes_every_missing_letter_once(sqlite_ws: Workspace, tmp_path: Path) -> None:
+    ws = sqlite_ws
+    refs = [
+        ws.new("--received", f"2024-05-{day:02d}", "--requester", "A", "--subject", "s")
+        for day in (6, 7, 8, 9, 10)
+    ]
+    ws.ok("request", "extend", refs[0], "--on", "2024-05-20")
+    ws.ok("request", "decide", refs[1], "--on", "2024-05-21", "--outcome", "granted")
+    out = tmp_path / "out"
+    printed = ws.ok(
+        "letter",
+        "--all-due",
+        "--format",
+        "pdf",
+        "--out",
+        str(out),
+        "--date",
+        "2024-05-22",
+        "--jobs",
+        "2",
+    ).split()
+    names = sorted(Path(p).name for p in printed)
+    expected = sorted(
+        [f"{r}_acknowledgement.pdf" for r in refs]
+        + [f"{refs[0]}_extension.pdf", f"{refs[1]}_decision.pdf"]
+    )
+    assert names == expected
+    assert sorted(os.listdir(out)) == expected  # no staging file left
+    assert ws.ok("letter", "--all-due", "--out", str(out)).strip() == ""  # nothing left to do

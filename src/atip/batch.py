@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from datetime import date
 from pathlib import Path
 
 from atip.cases import Register
 from atip.config import Settings
-from atip.lettering import Job, Rendered, due_letters, make_job, record, render_job
+from atip.lettering import Job, Rendered, discard, due_letters, make_job, record, render_job
 
 PARALLEL_FROM = 4  # below this many letters, one process is faster than starting workers
 
@@ -24,27 +24,46 @@ def issue_all_due(
     jobs: int | None = None,
 ) -> Iterator[Path]:
     """Render every due letter (workers render, this process records); yield the paths."""
+    from rich.console import Console
     from rich.progress import Progress
 
     work = [
         make_job(
-            register, settings, ref, kind, formats=formats, out_dir=out_dir, letter_date=letter_date
+            register,
+            settings,
+            ref,
+            kind,
+            formats=formats,
+            out_dir=out_dir,
+            letter_date=letter_date,
         )
         for ref, kind in due_letters(register)
     ]
     workers = min(jobs or os.cpu_count() or 1, len(work))
-    with Progress(transient=True) as progress:
+    with Progress(console=Console(stderr=True), transient=True) as progress:
         task = progress.add_task("letters", total=len(work))
-        for rendered in _render(work, workers):
+        for rendered in render_all(work, workers):
             yield from record(register, rendered)
             progress.advance(task)
 
 
-def _render(work: list[Job], workers: int) -> Iterator[Rendered]:
+def render_all(work: list[Job], workers: int) -> Iterator[Rendered]:
+    """Render the jobs, in parallel when it pays; on failure no staging file is left behind."""
     if workers < 2 or len(work) < PARALLEL_FROM:
         yield from map(render_job, work)
         return
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        futures = [pool.submit(render_job, job) for job in work]
+    pool = ProcessPoolExecutor(max_workers=workers)
+    futures: list[Future[Rendered]] = [pool.submit(render_job, job) for job in work]
+    try:
         for future in as_completed(futures):
             yield future.result()
+    except BaseException:
+        for future in futures:
+            future.cancel()
+        pool.shutdown(wait=True)  # letters being rendered finish; then their files go
+        for future in futures:
+            if not future.cancelled() and future.exception() is None:
+                discard(future.result().staged.values())
+        raise
+    finally:
+        pool.shutdown(wait=True)
