@@ -14,5 +14,5 @@ fi
 
 python3 -m venv .venv
 .venv/bin/pip install -q --disable-pip-version-check -e '.[test]'
-.venv/bin/ruff check src tests bench
+.venv/bin/ruff check --quiet .
 exec .venv/bin/python -m pytest -n 2 -q "$@"
