@@ -1,47 +1,153 @@
-"""The annual statistics as a one-to-two-page PDF, like an annex of an annual management report."""
+"""The annual statistics as a one-to-two-page PDF, laid out like an annex of an annual report.
+
+Charts are plain inline SVG written here: no plotting library to import for two bar charts.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from html import escape
 from pathlib import Path
 from typing import Any
 
+TEMPLATE = "annual_report.html"
+STYLESHEET = "annual_report.css"
+FONT_FAMILY = "LiberationSerif Atip"  # the name letter.css uses: no system font has it
+FONTS = {
+    ("normal", "normal"): "LiberationSerif-Regular.ttf",
+    ("bold", "normal"): "LiberationSerif-Bold.ttf",
+    ("normal", "italic"): "LiberationSerif-Italic.ttf",
+    ("bold", "italic"): "LiberationSerif-BoldItalic.ttf",
+}
 MONTHS = ("avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc.", "janv.",
           "févr.", "mars")  # fmt: skip
+# Column titles: requests for access to documents (a. 9) and to one's own personal information.
 KIND_TITLES = {
-    "documents": "Demandes d’accès à des documents",
-    "personal": "Demandes d’accès à des renseignements personnels",
+    "documents": "Documents",
+    "personal": "Renseignements personnels",
 }
+COLOURS = {"documents": "#2f5d8c", "personal": "#9bb7d4"}
+INLINE_ARTICLES = 8  # more cited articles get their own two-column table (two pages at most)
+DELAY_LABELS = ("20 jours ou moins", "21 à 30 jours", "Plus de 30 jours", "En cours")
 
 
-def bar_chart(values: Sequence[int], labels: Sequence[str], title: str) -> str:
-    """A small bar chart as inline SVG (no plotting library to import)."""
-    width, height, left, bottom = 460, 150, 28, 24
-    top = max(max(values, default=0), 1)
-    step = (width - left) / max(len(values), 1)
-    bars = []
-    for i, (value, label) in enumerate(zip(values, labels, strict=True)):
-        h = (height - bottom - 18) * value / top
+def bar_chart(
+    series: Sequence[tuple[str, Sequence[int], str]],
+    labels: Sequence[str],
+    title: str,
+    *,
+    width: int = 300,
+    height: int = 150,
+) -> str:
+    """Stacked bars as inline SVG: `series` is (legend, values, colour) from the bottom up."""
+    from atip.formatting import number
+
+    left, right, top, bottom = 8, 8, 16, 30
+    legend_height = 14 if len(series) > 1 else 0
+    totals = [sum(values[i] for _, values, _ in series) for i in range(len(labels))]
+    peak = max(max(totals, default=0), 1)
+    plot_height = height - top - bottom - legend_height
+    step = (width - left - right) / max(len(labels), 1)
+    base = top + plot_height
+    font = f'font-family="{FONT_FAMILY}"'
+    parts = [f'<line x1="{left}" y1="{base}" x2="{width - right}" y2="{base}" stroke="#000" '
+             'stroke-width="0.6"/>']  # fmt: skip
+    for i, label in enumerate(labels):
         x = left + i * step + step * 0.15
-        y = height - bottom - h
-        bars.append(
-            f'<rect x="{x:.1f}" y="{y:.1f}" width="{step * 0.7:.1f}" height="{h:.1f}" '
-            f'fill="#3a5f8f"/>'
-            f'<text x="{x + step * 0.35:.1f}" y="{height - 8}" font-size="9" '
-            f'text-anchor="middle">{label}</text>'
-            + (
-                f'<text x="{x + step * 0.35:.1f}" y="{y - 3:.1f}" font-size="9" '
-                f'text-anchor="middle">{value}</text>'
-                if value
-                else ""
+        middle = left + i * step + step / 2
+        y = float(base)
+        for _, values, colour in series:
+            h = plot_height * values[i] / peak
+            if h > 0:
+                y -= h
+                parts.append(
+                    f'<rect x="{x:.1f}" y="{y:.1f}" width="{step * 0.7:.1f}" height="{h:.1f}" '
+                    f'fill="{colour}"/>'
+                )
+        if totals[i]:
+            parts.append(
+                f'<text x="{middle:.1f}" y="{y - 3:.1f}" font-size="8" text-anchor="middle" '
+                f"{font}>{number(totals[i])}</text>"
             )
+        parts.append(
+            f'<text x="{middle:.1f}" y="{base + 11}" font-size="8" text-anchor="middle" '
+            f"{font}>{escape(label)}</text>"
         )
-    base = height - bottom
-    axis = f'<line x1="{left}" y1="{base}" x2="{width}" y2="{base}" stroke="#000"/>'
+    if legend_height:
+        x = float(left)
+        y = height - 6
+        for legend, _, colour in series:
+            parts.append(f'<rect x="{x:.1f}" y="{y - 7}" width="8" height="8" fill="{colour}"/>')
+            parts.append(
+                f'<text x="{x + 11:.1f}" y="{y}" font-size="8" {font}>{escape(legend)}</text>'
+            )
+            x += 12 + 4.6 * len(legend)
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-        f'role="img" aria-label="{title}">{axis}{"".join(bars)}</svg>'
+        f'viewBox="0 0 {width} {height}" role="img" aria-label="{escape(title)}">'
+        f"{''.join(parts)}</svg>"
+    )
+
+
+def annual_html(
+    report: dict[str, Any],
+    months: dict[str, list[int]],
+    organisation: str,
+    template_dirs: Sequence[Path],
+    as_of: date,
+) -> str:
+    """The report as the HTML document weasyprint lays out."""
+    from jinja2 import Environment, FileSystemLoader, select_autoescape
+    from markupsafe import Markup
+
+    from atip.formatting import long_date, number, typography
+    from atip.render import find_template
+    from atip.reports import article_key
+
+    env = Environment(
+        loader=FileSystemLoader([str(d) for d in template_dirs]),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+    )
+    env.filters["n"] = number
+    fonts = [
+        (weight, style, find_template(template_dirs, f"fonts/{name}").resolve().as_uri())
+        for (weight, style), name in FONTS.items()
+    ]
+    kinds = list(KIND_TITLES)
+    received_chart = bar_chart(
+        [(KIND_TITLES[k], months[k], COLOURS[k]) for k in kinds],
+        MONTHS,
+        "Demandes reçues par mois",
+    )
+    delays = [
+        (
+            KIND_TITLES[k],
+            [report[k][key] for key in ("within_20_days", "within_30_days", "beyond_30_days")]
+            + [report[k]["pending"]],
+            COLOURS[k],
+        )
+        for k in kinds
+    ]
+    delay_chart = bar_chart(delays, DELAY_LABELS, "Délai de traitement")
+    articles = sorted(
+        {n for k in kinds for n in report[k]["articles"]},
+        key=article_key,
+    )
+    start, end = (int(y) for y in report["fiscal_year"].split("-"))
+    return env.get_template(TEMPLATE).render(
+        report=report,
+        kinds=KIND_TITLES,
+        organisation=typography(organisation),
+        fonts=fonts,
+        font_family=FONT_FAMILY,
+        first_day=long_date(date(start, 4, 1)),
+        last_day=long_date(date(end, 3, 31)),
+        as_of=long_date(as_of),
+        articles=articles,
+        inline_articles=INLINE_ARTICLES,
+        received_chart=Markup(received_chart),
+        delay_chart=Markup(delay_chart),
     )
 
 
@@ -50,35 +156,20 @@ def annual_pdf(
     months: dict[str, list[int]],
     organisation: str,
     template_dirs: Sequence[Path],
-    today: date,
+    as_of: date,
 ) -> bytes:
-    """Render the report through templates/annual_report.html with weasyprint."""
-    from jinja2 import Environment, FileSystemLoader, select_autoescape
-    from markupsafe import Markup
-    from weasyprint import HTML
+    """The report as PDF bytes, through templates/annual_report.html and .css."""
+    from weasyprint import CSS, HTML  # type: ignore[import-untyped]
+    from weasyprint.text.fonts import FontConfiguration  # type: ignore[import-untyped]
 
-    from atip.formatting import long_date
+    from atip.render import find_template
 
-    env = Environment(
-        loader=FileSystemLoader([str(d) for d in template_dirs]),
-        autoescape=select_autoescape(default=True),
+    # Each file is looked up on its own, so a workspace may override only the HTML or the CSS.
+    html = annual_html(report, months, organisation, template_dirs, as_of)
+    fonts = FontConfiguration()
+    css = CSS(filename=str(find_template(template_dirs, STYLESHEET)), font_config=fonts)
+    base = find_template(template_dirs, TEMPLATE).parent
+    pdf: bytes = HTML(string=html, base_url=str(base)).write_pdf(
+        stylesheets=[css], font_config=fonts
     )
-    fonts = next(Path(d) / "fonts" for d in template_dirs if (Path(d) / "fonts").is_dir())
-    received = [a + b for a, b in zip(months["documents"], months["personal"], strict=True)]
-    total = [
-        sum(report[k][key] for k in ("documents", "personal"))
-        for key in ("within_20_days", "within_30_days", "beyond_30_days", "pending")
-    ]
-    html = env.get_template("annual_report.html").render(
-        report=report,
-        organisation=organisation,
-        kinds=KIND_TITLES,
-        fonts=fonts.resolve().as_uri(),
-        produced=long_date(today),
-        received_chart=Markup(bar_chart(received, MONTHS, "Demandes reçues par mois")),
-        delay_chart=Markup(
-            bar_chart(total, ("≤ 20 j", "21–30 j", "> 30 j", "en cours"), "Délais de traitement")
-        ),
-    )
-    base = next(Path(d) for d in template_dirs if (Path(d) / "annual_report.html").exists())
-    return HTML(string=html, base_url=str(base)).write_pdf()
+    return pdf

@@ -115,11 +115,17 @@ def _newer_message(revision: str) -> str:
 def open_engine(url: str) -> Engine:
     """An engine on a database at the current schema, upgrading an older one."""
     engine = make_engine(url)
-    revision = schema_revision(engine)
-    if revision is None:
-        raise DatabaseError("the database has no atip tables: run `atip init` on this workspace")
-    if revision != HEAD:
-        upgrade(engine)
+    try:
+        revision = schema_revision(engine)
+        if revision is None:
+            raise DatabaseError(
+                "the database has no atip tables: run `atip init` on this workspace"
+            )
+        if revision != HEAD:
+            upgrade(engine)
+    except BaseException:
+        engine.dispose()  # nobody else holds this engine: close its connection now
+        raise
     return engine
 
 
@@ -154,6 +160,16 @@ def next_number(session: Session, sequence: str) -> int:
         {"n": sequence},
     ).one()
     return int(row[0])
+
+
+def take_numbers(session: Session, sequence: str, count: int) -> range:
+    """Atomically take the next `count` numbers of a sequence at once (a bulk import)."""
+    _ensure_sequence(session, sequence)
+    row = session.execute(
+        text("UPDATE counters SET value = value + :k WHERE name = :n RETURNING value"),
+        {"n": sequence, "k": count},
+    ).one()
+    return range(int(row[0]) - count + 1, int(row[0]) + 1)
 
 
 def raise_counter(session: Session, sequence: str, at_least: int) -> None:

@@ -2,45 +2,73 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from datetime import date
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Engine, and_, case, extract, func
-from sqlmodel import Session, col, select
+from sqlalchemy import Engine, and_, case, extract, func, select
+from sqlmodel import Session, col
 
-from atip.cases import status_of
 from atip.errors import InputError
-from atip.models import KINDS, Decision, Request
+from atip.models import KINDS, Decision, Request, Requester
 
-OUTCOME_GROUPS = {"granted": "granted", "partial": "partial", "refused": "refused"}
+if TYPE_CHECKING:
+    from atip.cases import Register
+
+# The keys of one row of `report deadlines` (SPEC §7), taken from the `request show` view.
+DEADLINE_KEYS = (
+    "reference",
+    "status",
+    "kind",
+    "received_on",
+    "decision_due",
+    "days_left",
+    "deemed_refusal",
+)
+# Règlement sur la diffusion, a. 2, 1°: "acceptées, partiellement acceptées ou refusées".
+# A mixed decision gives access to part of what was asked (its letter encloses documents and
+# names grounds of refusal, as a partial one does), so it is counted as partially accepted.
+OUTCOME_GROUPS = {
+    "granted": "granted",
+    "partial": "partial",
+    "mixed": "partial",
+    "refused": "refused",
+}
+DELAY_KEYS = ("within_20_days", "within_30_days", "beyond_30_days")
+
+# (key, French label) of each figure, in the order of the Règlement's a. 2, 1°.
+FIGURES = (
+    ("received", "Demandes reçues"),
+    ("decided", "Demandes traitées"),
+    ("pending", "En cours de traitement"),
+    ("deemed_refusals", "Sans décision après le délai (refus présumé, a. 52)"),
+    ("within_20_days", "Traitées dans les 20 jours"),
+    ("within_30_days", "Traitées de 21 à 30 jours"),
+    ("beyond_30_days", "Traitées après plus de 30 jours"),
+    ("outcomes.granted", "Acceptées"),
+    ("outcomes.partial", "Partiellement acceptées"),
+    ("outcomes.refused", "Refusées"),
+    ("outcomes.other", "Autres (non détenus, transférées)"),
+    ("accommodations", "Mesures d’accommodement raisonnables"),
+    ("reviews", "Demandes de révision à la Commission"),
+)
 
 
-def deadlines(engine: Engine, as_of: date) -> list[dict[str, Any]]:
-    """Open requests with their governing date: late first, then due soonest (indexed query)."""
-    query = (
-        select(Request)
-        .where(col(Request.decided_on).is_(None))
-        .order_by(col(Request.decision_due), col(Request.reference))
-    )
-    with Session(engine) as session:
-        return [
-            {
-                "reference": req.reference,
-                "status": status_of(req, as_of),
-                "kind": req.kind,
-                "received_on": req.received_on.isoformat(),
-                "decision_due": req.decision_due.isoformat(),
-                "days_left": (req.decision_due - as_of).days,
-            }
-            for req in session.exec(query)
-        ]
+def deadlines(register: Register, as_of: date) -> list[dict[str, Any]]:
+    """Open requests with their governing date: late first, then due soonest."""
+    # The rows of `request list --open`: this report and `request list --open / --overdue /
+    # --due-within` share one query, so they can never disagree.
+    return [
+        {key: view[key] for key in DEADLINE_KEYS} for view in register.list(as_of, open_only=True)
+    ]
 
 
 def fiscal_year(label: str) -> tuple[date, date]:
     """'2023-2024' -> (2023-04-01, 2024-03-31); InputError for anything else."""
-    match = re.fullmatch(r"(\d{4})-(\d{4})", label.strip())
-    if not match or int(match[2]) != int(match[1]) + 1:
+    match = re.fullmatch(r"([0-9]{4})-([0-9]{4})", label.strip())
+    if not match or int(match[2]) != int(match[1]) + 1 or int(match[1]) < 1900:
         raise InputError(
             f"invalid fiscal year {label!r}: expected two consecutive years such as 2023-2024"
         )
@@ -48,92 +76,130 @@ def fiscal_year(label: str) -> tuple[date, date]:
     return date(start, 4, 1), date(start + 1, 3, 31)
 
 
-def annual(engine: Engine, label: str) -> dict[str, Any]:
-    """The year's statistics per kind, from aggregate SQL queries on the stored dates."""
+def _flag(condition: Any) -> Any:
+    """SUM(CASE WHEN condition THEN 1 ELSE 0 END): a count that both backends compute."""
+    return func.sum(case((condition, 1), else_=0))
+
+
+def annual(engine: Engine, label: str, as_of: date) -> dict[str, Any]:
+    """The year's statistics per kind (SPEC §7), from aggregate SQL queries on stored dates."""
+    # A request counts in the fiscal year of its received date. The delay bands compare the
+    # decision date with the stored dates: on or before `response_due` (20 days, a. 47); after
+    # it and on or before `extended_due` (the latest date the 10-day extension reaches, stored
+    # for every request); later. `deemed_refusals`: undecided after `decision_due` as of
+    # `as_of` (a. 52). Nothing here loops over requests in Python.
     first, last = fiscal_year(label)
-    in_year = and_(Request.received_on >= first, Request.received_on <= last)
-    decided = col(Request.decided_on).is_not(None)
+    kind, received = col(Request.kind), col(Request.received_on)
+    decided_on, outcome = col(Request.decided_on), col(Request.outcome)
+    response_due, extended_due = col(Request.response_due), col(Request.extended_due)
+    in_year = and_(received >= first, received <= last)  # the received_on index
+    decided = decided_on.is_not(None)
     counts = (
         select(
-            Request.kind,
+            kind,
             func.count(),
-            func.count(Request.decided_on),
-            func.sum(case((and_(decided, Request.decided_on <= Request.response_due), 1), else_=0)),
-            func.sum(
-                case(
-                    (
-                        and_(
-                            decided,
-                            Request.decided_on > Request.response_due,
-                            Request.decided_on <= Request.extended_due,
-                        ),
-                        1,
-                    ),
-                    else_=0,
-                )
-            ),
-            func.sum(case((and_(decided, Request.decided_on > Request.extended_due), 1), else_=0)),
-            func.sum(case((col(Request.accommodation), 1), else_=0)),
-            func.sum(case((col(Request.review_filed_on).is_not(None), 1), else_=0)),
+            func.count(decided_on),
+            _flag(and_(decided, decided_on <= response_due)),
+            _flag(and_(decided, decided_on > response_due, decided_on <= extended_due)),
+            _flag(and_(decided, decided_on > extended_due)),
+            _flag(and_(decided_on.is_(None), col(Request.decision_due) < as_of)),
+            _flag(col(Request.accommodation)),
+            _flag(col(Request.review_filed_on).is_not(None)),
         )
         .where(in_year)
-        .group_by(Request.kind)
+        .group_by(kind)
     )
-    outcomes = (
-        select(Request.kind, Request.outcome, func.count())
-        .where(in_year, decided)
-        .group_by(Request.kind, Request.outcome)
-    )
+    outcomes = select(kind, outcome, func.count()).where(in_year, decided).group_by(kind, outcome)
+    # Few distinct citation lists exist (53,54 / 53 / 1 …): grouped by the stored list, then
+    # split here, the work in Python is per distinct list, not per request.
+    cited = col(Decision.articles)
     articles = (
-        select(Request.kind, Decision.articles, func.count())
+        select(kind, cited, func.count())
         .join(Decision, col(Decision.request_id) == col(Request.id))
-        .where(in_year, Decision.articles != "")
-        .group_by(Request.kind, Decision.articles)
+        .where(in_year, cited != "")
+        .group_by(kind, cited)
     )
-    report: dict[str, Any] = {"fiscal_year": label}
-    for kind in KINDS:
-        report[kind] = _empty()
-    with Session(engine) as session:
-        for kind, received, n_decided, w20, w30, beyond, accommodations, reviews in session.exec(
-            counts
-        ):
-            report[kind].update(
-                received=received,
-                decided=n_decided,
-                pending=received - n_decided,
+    report: dict[str, Any] = {"fiscal_year": label, **{k: _empty() for k in KINDS}}
+    with engine.connect() as conn:
+        for row in conn.execute(counts):
+            name, n_received, n_decided, w20, w30, beyond, deemed, accommodations, reviews = row
+            if name not in report:
+                continue
+            report[name].update(
+                received=int(n_received),
+                decided=int(n_decided),
+                pending=int(n_received) - int(n_decided),
+                deemed_refusals=int(deemed or 0),
                 within_20_days=int(w20 or 0),
                 within_30_days=int(w30 or 0),
                 beyond_30_days=int(beyond or 0),
                 accommodations=int(accommodations or 0),
                 reviews=int(reviews or 0),
             )
-        for kind, outcome, n in session.exec(outcomes):
-            group = OUTCOME_GROUPS.get(outcome or "", "other")
-            report[kind]["outcomes"][group] += n
-        for kind, cited, n in session.exec(articles):
-            for number in cited.split(","):
-                table = report[kind]["articles"]
-                table[number] = table.get(number, 0) + n
-    for kind in KINDS:
-        table = report[kind]["articles"]
-        report[kind]["articles"] = dict(sorted(table.items(), key=lambda kv: _article_key(kv[0])))
+        for name, result, n in conn.execute(outcomes):
+            if name in report:
+                report[name]["outcomes"][OUTCOME_GROUPS.get(result or "", "other")] += int(n)
+        for name, numbers, n in conn.execute(articles):
+            if name not in report:
+                continue
+            table = report[name]["articles"]
+            for number in {a.strip() for a in numbers.split(",") if a.strip()}:
+                table[number] = table.get(number, 0) + int(n)
+    for name in KINDS:
+        table = report[name]["articles"]
+        report[name]["articles"] = dict(sorted(table.items(), key=lambda kv: article_key(kv[0])))
     return report
 
 
 def monthly_received(engine: Engine, label: str) -> dict[str, list[int]]:
     """Requests received per month of the fiscal year (April first), per kind."""
     first, last = fiscal_year(label)
-    month = extract("month", Request.received_on)
+    received = col(Request.received_on)
+    month = extract("month", received)
     query = (
-        select(Request.kind, month, func.count())
-        .where(Request.received_on >= first, Request.received_on <= last)
-        .group_by(Request.kind, month)
+        select(col(Request.kind), month, func.count())
+        .where(received >= first, received <= last)
+        .group_by(col(Request.kind), month)
     )
     months = {kind: [0] * 12 for kind in KINDS}
-    with Session(engine) as session:
-        for kind, number, n in session.exec(query):
-            months[kind][(int(number) - 4) % 12] += n
+    with engine.connect() as conn:
+        for name, number, n in conn.execute(query):
+            if name in months:
+                months[name][(int(number) - 4) % 12] += int(n)
     return months
+
+
+def annual_rows(report: dict[str, Any]) -> list[tuple[str, str, int, int]]:
+    """(key, French label, documents, personal) of every figure, then one row per article."""
+    rows = []
+    for key, label in FIGURES:
+        rows.append((key, label, _pick(report["documents"], key), _pick(report["personal"], key)))
+    numbers = sorted(
+        set(report["documents"]["articles"]) | set(report["personal"]["articles"]),
+        key=article_key,
+    )
+    for number in numbers:
+        rows.append(
+            (
+                f"articles.{number}",
+                f"Article {number} invoqué",
+                report["documents"]["articles"].get(number, 0),
+                report["personal"]["articles"].get(number, 0),
+            )
+        )
+    return rows
+
+
+def article_key(number: str) -> tuple[int, ...]:
+    """'16.1' -> (16, 1): articles in the Act's order, not the alphabet's."""
+    return tuple(int(p) for p in number.split(".") if p.isdigit())
+
+
+def _pick(figures: dict[str, Any], key: str) -> int:
+    value: Any = figures
+    for part in key.split("."):
+        value = value[part]
+    return int(value)
 
 
 def _empty() -> dict[str, Any]:
@@ -141,6 +207,7 @@ def _empty() -> dict[str, Any]:
         "received": 0,
         "decided": 0,
         "pending": 0,
+        "deemed_refusals": 0,
         "within_20_days": 0,
         "within_30_days": 0,
         "beyond_30_days": 0,
@@ -151,5 +218,88 @@ def _empty() -> dict[str, Any]:
     }
 
 
-def _article_key(number: str) -> tuple[int, ...]:
-    return tuple(int(p) for p in number.split(".") if p.isdigit())
+# --------------------------------------------------------------------------- publication
+
+# Words of a name that are also ordinary French words or particles: redacting them alone would
+# change the letter ("Les", "Van"), and they identify nobody without the rest of the name.
+_PARTICLES = frozenset(
+    {"des", "les", "van", "von", "der", "den", "del", "dos", "das", "ste", "saint", "sainte"}
+)
+# Fields of a letter case that hold codes or addresses of web pages, not prose.
+_NOT_PROSE = frozenset({"reference", "kind", "outcome", "links"})
+
+
+def name_pattern(name: str, email: str | None, address: str | None) -> re.Pattern[str] | None:
+    """A pattern of the requester's identity: name, email, address lines, name words."""
+    # Whole strings match in any case and with any spacing (a line break inside the name);
+    # a word of the name alone matches only as a whole word written as a name (with its
+    # capital, or all in capitals), so that "à côté" stays when the requester is Mme Côté.
+    whole = [name, email or ""]
+    whole += [line.strip(" ,") for line in (address or "").splitlines()]
+    strings = {" ".join(s.split()) for s in whole if len(s.strip()) >= 4}
+    # "Brassard-Vautrin" and each of its parts: a letter may say "Mme Vautrin".
+    tokens = re.findall(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*", name or "")
+    tokens += [part for t in tokens for part in re.split(r"[-'’]", t)]
+    words = {w for w in tokens if len(w) >= 3 and w.casefold() not in _PARTICLES}
+    words |= {w.upper() for w in words}  # "M. QUENNEVILLE" in a heading
+    if not strings and not words:
+        return None
+    parts = [
+        "(?i:" + r"\s+".join(re.escape(p) for p in s.split()) + ")"
+        for s in sorted(strings, key=len, reverse=True)
+    ]
+    parts += [rf"(?<![^\W_]){re.escape(w)}(?![^\W_])" for w in sorted(words, key=len, reverse=True)]
+    return re.compile("|".join(parts))
+
+
+def scrub(value: Any, pattern: re.Pattern[str], marker: str) -> Any:
+    """`value` with `pattern` replaced in its text, through tuples and nested dataclasses."""
+    if isinstance(value, str):
+        return pattern.sub(marker, value)
+    if isinstance(value, tuple):
+        return tuple(scrub(v, pattern, marker) for v in value)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        changes = {}
+        for field in dataclasses.fields(value):
+            item = getattr(value, field.name)
+            if field.name not in _NOT_PROSE and (
+                isinstance(item, str | tuple) or dataclasses.is_dataclass(item)
+            ):
+                changes[field.name] = scrub(item, pattern, marker)
+        return dataclasses.replace(value, **changes)
+    return value
+
+
+def publish(
+    register: Register,
+    settings: Any,
+    reference: str,
+    out_dir: Path,
+    formats: tuple[str, ...] = ("docx", "pdf"),
+) -> list[Path]:
+    """The decision letter and annexes for the website, without the requester; journaled."""
+    from atip import lettering
+
+    with Session(register.engine) as session:
+        req = register.get(session, reference)
+        person = session.get(Requester, req.id)
+    letter_date = lettering.issued_decision_date(register, reference)
+    job = lettering.make_job(
+        register,
+        settings,
+        reference,
+        "decision",
+        formats=formats,
+        out_dir=out_dir,
+        letter_date=letter_date,
+        published=True,
+    )
+    if person is not None:
+        # make_job removed the exact strings; this also catches a surname alone, another
+        # case or a line break inside the name, in the subject, the clerk's paragraphs and
+        # every annex cell.
+        pattern = name_pattern(person.name or "", person.email, person.address)
+        if pattern is not None:
+            job = dataclasses.replace(job, case=scrub(job.case, pattern, lettering.REDACTED))
+    lettering.check_out_dir(out_dir)
+    return lettering.issue(register, job, reissue=True)

@@ -50,7 +50,8 @@ def letter(
 
     if all_due == (ref is not None):
         raise click.UsageError("give a reference, or --all-due")
-    out_dir = lettering.check_out_dir(out or app.settings.workspace / "letters")
+    # Absolute: the path is recorded for `atip check`, which may run from another folder.
+    out_dir = (out or app.settings.workspace / "letters").absolute()
     formats = lettering.FORMATS[fmt]
     day = letter_date or date.today()
     if ref is not None:
@@ -63,10 +64,12 @@ def letter(
             out_dir=out_dir,
             letter_date=day,
         )
+        lettering.check_out_dir(out_dir)  # only now: a refused letter leaves no new folder
         for path in lettering.issue(app.register, job, reissue=reissue):
             click.echo(str(path))
         return
     from atip.batch import issue_all_due
 
+    lettering.check_out_dir(out_dir)
     for path in issue_all_due(app.register, app.settings, out_dir, formats, day, jobs):
         click.echo(str(path))

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-import csv
 import sys
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import click
 
 from atip.cli import App, pass_app
-from atip.cli.options import as_of_option, print_json, today
+from atip.cli.options import DATE, as_of_option, today
+
+OUT = click.Path(dir_okay=False, path_type=Path)
 
 
 @click.group()
@@ -18,10 +20,12 @@ def report() -> None:
     """Deadlines due and late; the annual statistics."""
 
 
-def _write(data: bytes, out: Path | None) -> None:
+def _emit(data: bytes, out: Path | None) -> None:
+    """To standard output, or written atomically to `out` (then its path is printed)."""
     if out is None:
-        sys.stdout.buffer.write(data)
         sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
         return
     from atip.render import atomic_write_bytes
 
@@ -29,45 +33,56 @@ def _write(data: bytes, out: Path | None) -> None:
     click.echo(str(out))
 
 
-OUT = click.Path(dir_okay=False, path_type=Path)
+def _csv(header: list[str], rows: list[list[Any]]) -> bytes:
+    import csv
+    import io
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    return buffer.getvalue().encode("utf-8")
+
+
+def _json_rows(rows: list[dict[str, Any]]) -> bytes:
+    import json
+
+    # One object per line: readable, and json.dumps without indent= runs in C (a backlog).
+    lines = ",\n".join(json.dumps(row, ensure_ascii=False) for row in rows)
+    return (f"[\n{lines}\n]\n" if rows else "[]\n").encode("utf-8")
+
+
+def _no_out_for_table(fmt: str, out: Path | None) -> None:
+    if fmt == "table" and out is not None:
+        raise click.UsageError("--out needs another --format than table")
 
 
 @report.command("deadlines")
 @as_of_option
 @click.option(
-    "--format", "fmt", type=click.Choice(["table", "csv", "json", "ics"]), default="table"
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "json", "ics"]),
+    default="table",
+    show_default=True,
 )
-@click.option("--out", type=OUT, help="Write to this file instead of standard output.")
+@click.option("--out", type=OUT, help="Write to this file (atomically) instead of stdout.")
 @pass_app
 def deadlines_report(app: App, as_of: date | None, fmt: str, out: Path | None) -> None:
     """Every open request with its governing date: late first, then due soonest."""
-    from atip.reports import deadlines
+    from atip.reports import DEADLINE_KEYS, deadlines
 
+    _no_out_for_table(fmt, out)
     day = today(as_of)
-    rows = deadlines(app.engine, day)
+    rows = deadlines(app.register, day)
     if fmt == "json":
-        print_json(rows)
+        _emit(_json_rows(rows), out)
+    elif fmt == "csv":
+        _emit(_csv(list(DEADLINE_KEYS), [[r[k] for k in DEADLINE_KEYS] for r in rows]), out)
     elif fmt == "ics":
         from atip.calendar_export import deadlines_ics
 
-        _write(deadlines_ics(rows, app.settings.organisation), out)
-    elif fmt == "csv":
-        writer = csv.writer(sys.stdout, lineterminator="\n")
-        writer.writerow(["reference", "status", "kind", "received_on", "decision_due", "days_left"])
-        for row in rows:
-            writer.writerow(
-                [
-                    row[k]
-                    for k in (
-                        "reference",
-                        "status",
-                        "kind",
-                        "received_on",
-                        "decision_due",
-                        "days_left",
-                    )
-                ]
-            )
+        _emit(deadlines_ics(rows, app.settings.organisation), out)
     else:
         from atip.views import print_table
 
@@ -79,7 +94,7 @@ class FiscalYear(click.ParamType):
 
     name = "YYYY-YYYY"
 
-    def convert(self, value, param, ctx):  # type: ignore[no-untyped-def]
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
         from atip.errors import InputError
         from atip.reports import fiscal_year
 
@@ -93,23 +108,37 @@ class FiscalYear(click.ParamType):
 @report.command("annual")
 @click.option("--fiscal-year", type=FiscalYear(), required=True, help="e.g. 2023-2024")
 @click.option(
-    "--format", "fmt", type=click.Choice(["table", "csv", "json", "pdf"]), default="table"
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "json", "pdf"]),
+    default="table",
+    show_default=True,
 )
-@click.option("--out", type=OUT, help="File for the PDF (default: bilan-YEAR.pdf here).")
+@click.option("--out", type=OUT, help="Write to this file (PDF default: bilan-YEAR.pdf here).")
+@click.option(
+    "--as-of",
+    type=DATE,
+    default=None,
+    help="Count deemed refusals (no decision by the due date) as of this date (default: today).",
+)
 @pass_app
-def annual_report(app: App, fiscal_year: str, fmt: str, out: Path | None) -> None:
+def annual_report(
+    app: App, fiscal_year: str, fmt: str, out: Path | None, as_of: date | None
+) -> None:
     """The year's statistics per kind of request (Règlement sur la diffusion, a. 2)."""
-    from atip.reports import annual
+    from atip.reports import annual, annual_rows
 
-    data = annual(app.engine, fiscal_year)
+    _no_out_for_table(fmt, out)
+    day = today(as_of)
+    engine = app.register.engine  # through the register: dates in step with atip.toml first
+    data = annual(engine, fiscal_year, day)
     if fmt == "json":
-        print_json(data)
-        return
-    rows = _annual_rows(data)
-    if fmt == "csv":
-        writer = csv.writer(sys.stdout, lineterminator="\n")
-        writer.writerow(["item", "documents", "personal"])
-        writer.writerows(rows)
+        import json
+
+        _emit((json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8"), out)
+    elif fmt == "csv":
+        rows = [[key, docs, personal] for key, _, docs, personal in annual_rows(data)]
+        _emit(_csv(["item", "documents", "personal"], rows), out)
     elif fmt == "pdf":
         from atip.annual_pdf import annual_pdf
         from atip.reports import monthly_received
@@ -117,58 +146,24 @@ def annual_report(app: App, fiscal_year: str, fmt: str, out: Path | None) -> Non
 
         pdf = annual_pdf(
             data,
-            monthly_received(app.engine, fiscal_year),
+            monthly_received(engine, fiscal_year),
             app.settings.organisation,
             search_path("templates", app.settings.workspace),
-            date.today(),
+            day,
         )
-        _write(pdf, out or Path(f"bilan-{fiscal_year}.pdf"))
+        _emit(pdf, out or Path(f"bilan-{fiscal_year}.pdf"))
     else:
         from rich.console import Console
         from rich.table import Table
 
-        table = Table(title=f"Fiscal year {fiscal_year} (1 April to 31 March)")
-        for name in ("", "Documents", "Personal information"):
-            table.add_column(name, justify="left" if not name else "right")
-        for row in rows:
-            table.add_row(*map(str, row))
-        Console().print(table)
-
-
-def _annual_rows(data: dict) -> list[list[object]]:  # type: ignore[type-arg]
-    rows: list[list[object]] = []
-    for key in (
-        "received",
-        "decided",
-        "pending",
-        "within_20_days",
-        "within_30_days",
-        "beyond_30_days",
-        "accommodations",
-        "reviews",
-    ):
-        rows.append([key, data["documents"][key], data["personal"][key]])
-    for key in ("granted", "partial", "refused", "other"):
-        rows.append(
-            [
-                f"outcome {key}",
-                data["documents"]["outcomes"][key],
-                data["personal"]["outcomes"][key],
-            ]
-        )
-    numbers = sorted(
-        set(data["documents"]["articles"]) | set(data["personal"]["articles"]),
-        key=lambda n: tuple(int(p) for p in n.split(".")),
-    )
-    for number in numbers:
-        rows.append(
-            [
-                f"article {number}",
-                data["documents"]["articles"].get(number, 0),
-                data["personal"]["articles"].get(number, 0),
-            ]
-        )
-    return rows
+        first, last = fiscal_year.split("-")
+        table = Table(title=f"Exercice {fiscal_year} (1er avril {first} au 31 mars {last})")
+        table.add_column("")
+        table.add_column("Documents", justify="right")
+        table.add_column("Renseignements personnels", justify="right")
+        for _, label, docs, personal in annual_rows(data):
+            table.add_row(label, str(docs), str(personal))
+        Console(width=None if sys.stdout.isatty() else 100).print(table)
 
 
 @click.command()
@@ -179,24 +174,19 @@ def _annual_rows(data: dict) -> list[list[object]]:  # type: ignore[type-arg]
     required=True,
     help="Folder of the website copy.",
 )
-@click.option("--format", "fmt", type=click.Choice(["pdf", "docx", "both"]), default="both")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["pdf", "docx", "both"]),
+    default="both",
+    show_default=True,
+)
 @pass_app
 def publish(app: App, ref: str, out: Path, fmt: str) -> None:
     """The decision letter and annexes for the website, without the requester's identity."""
-    from atip import lettering
+    from atip.lettering import FORMATS
+    from atip.reports import publish as publish_decision
 
-    out_dir = out.absolute()
-    issued = lettering.issued_decision_date(app.register, ref)
-    job = lettering.make_job(
-        app.register,
-        app.settings,
-        ref,
-        "decision",
-        formats=lettering.FORMATS[fmt],
-        out_dir=out_dir,
-        letter_date=issued,
-        published=True,
-    )
-    lettering.check_out_dir(out_dir)
-    for path in lettering.issue(app.register, job, reissue=True):
+    # Absolute: the path is journaled, and `atip check` may run from another folder.
+    for path in publish_decision(app.register, app.settings, ref, out.absolute(), FORMATS[fmt]):
         click.echo(str(path))

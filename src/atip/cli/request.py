@@ -8,7 +8,14 @@ from pathlib import Path
 import click
 
 from atip.cli import App, pass_app
-from atip.cli.options import DATE, as_of_option, json_option, print_json, today
+from atip.cli.options import (
+    DATE,
+    as_of_option,
+    json_option,
+    print_json,
+    print_json_rows,
+    today,
+)
 
 
 @click.group()
@@ -198,7 +205,7 @@ def list_(
         today(as_of), open_only=open_only, overdue=overdue, due_within=due_within
     )
     if as_json:
-        print_json(rows)
+        print_json_rows(rows)
         return
     from atip.views import print_csv, print_table
 
