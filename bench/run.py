@@ -8,6 +8,8 @@ and every goal is a ratio to a baseline measured in the same run on the same mac
 - scale: `atip request import` of a 100,000-request register (goal < 10 s), then
   `request list --overdue --json`, `report deadlines --format json` and `report annual` on it,
   each within 2x the `import sqlmodel` baseline, on SQLite and on PostgreSQL;
+- render: one decision letter by `atip letter` (PDF, then DOCX) against weasyprint and docxtpl
+  rendering the same content directly (goal <= 1.3);
 - letters: 200 decision letters to PDF on every core vs one process (goal >= 1.6x faster).
 
 PostgreSQL runs when ATIP_BENCH_DATABASE_URL (or ATIP_TEST_DATABASE_URL) names a reachable
@@ -19,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import json
 import os
 import platform
 import random
@@ -447,6 +450,81 @@ def bench_letters(work: Path, count: int, reps: int) -> list[Result]:
     ]  # fmt: skip
 
 
+def _text_of(path: Path) -> str:
+    """A letter's text as a reader sees it: pdftotext for PDF, python-docx for DOCX."""
+    if path.suffix == ".pdf":
+        return subprocess.run(
+            ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
+        ).stdout
+    import docx  # type: ignore[import-untyped]
+
+    document = docx.Document(str(path))
+    cells = [c.text for t in document.tables for row in t.rows for c in row.cells]
+    return "\n".join([p.text for p in document.paragraphs] + cells)
+
+
+def bench_render(work: Path, reps: int) -> list[Result]:
+    """One decision letter by atip against weasyprint and docxtpl given the same content.
+
+    The letter is the 2024 seed re-created by `atip demo` (four data sections, the law annex).
+    """
+    import render_letter
+
+    folder, given, ours = work / "render", work / "render-given", work / "render-atip"
+    env = base_env(ATIP_WORKSPACE=str(folder))
+    run_once(atip("demo", str(folder)), env)
+    reference, day = "21873", "2024-06-12"  # the seed's reference and the demo's letter date
+    run_once([PY, str(Path(render_letter.__file__)), "prepare", str(folder), reference, day,
+              str(given)], env)  # fmt: skip
+    letter = atip("letter", reference, "--date", day, "--out", str(ours), "--format")
+    floor = "import sqlmodel\n"  # what any command that reads the register imports first
+    weasyprint = [str(given / "letter.html"), str(given / "letter.css"), str(given / "letter.pdf")]
+    docxtpl = [str(ROOT / "templates" / "letter.docx"), str(given / "letter.json"),
+               str(given / "letter.docx")]  # fmt: skip
+    times = medians(
+        {
+            "atip-pdf": [*letter, "pdf"],
+            "weasyprint": [PY, "-c", render_letter.WEASYPRINT, *weasyprint],
+            "weasyprint+db": [PY, "-c", floor + render_letter.WEASYPRINT, *weasyprint],
+            "atip-docx": [*letter, "docx"],
+            "docxtpl": [PY, "-c", render_letter.DOCXTPL, *docxtpl],
+            "docxtpl+db": [PY, "-c", floor + render_letter.DOCXTPL, *docxtpl],
+        },
+        env,
+        reps,
+        cwd=folder,
+    )
+    direct = [
+        compare("render", f"atip letter {reference} --format pdf", times, "atip-pdf",
+                "weasyprint", "weasyprint, same HTML and CSS", 1.3),
+        compare("render", f"atip letter {reference} --format docx", times, "atip-docx",
+                "docxtpl", "docxtpl, same template and data", 1.3),
+    ]  # fmt: skip
+    for result, fmt in zip(direct, ("pdf", "docx"), strict=True):
+        same = _text_of(ours / f"{reference}_decision.{fmt}") == _text_of(given / f"letter.{fmt}")
+        result.note = "same text" if same else "TEXT DIFFERS from the baseline's"
+        result.ok = result.ok and same
+    with_floor = [
+        compare("render", f"atip letter {reference} --format pdf", times, "atip-pdf",
+                "weasyprint+db", "the same weasyprint run + import sqlmodel", 1.3),
+        compare("render", f"atip letter {reference} --format docx", times, "atip-docx",
+                "docxtpl+db", "the same docxtpl run + import sqlmodel", 1.3),
+    ]  # fmt: skip
+    proc = subprocess.run(
+        [PY, str(Path(render_letter.__file__)), "warm", str(folder), reference, day, str(given),
+         str(reps)],
+        env=env, capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    warm = json.loads(proc.stdout)
+    in_process = []
+    for fmt, library in (("pdf", "weasyprint"), ("docx", "docxtpl")):
+        result = Result("render (in process)", f"one decision letter, {fmt}", warm[f"atip-{fmt}"],
+                        library, warm[library], "<= 1.3x")  # fmt: skip
+        result.ok = (result.ratio or 0) <= 1.3
+        in_process.append(result)
+    return direct + with_floor + in_process
+
+
 # --------------------------------------------------------------------------- report
 
 
@@ -491,7 +569,9 @@ def table(results: list[Result]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--only", default="startup,scale,letters", help="comma-separated parts")
+    parser.add_argument(
+        "--only", default="startup,render,scale,letters", help="comma-separated parts"
+    )
     parser.add_argument("--reps", type=int, default=11, help="runs per startup figure")
     parser.add_argument("--scale-reps", type=int, default=3, help="imports per backend")
     parser.add_argument("--rows", type=int, default=100_000)
@@ -512,6 +592,8 @@ def main(argv: list[str] | None = None) -> int:
         steps: list[tuple[str, Callable[[], list[Result]]]] = []
         if "startup" in parts:
             steps.append(("startup", lambda: bench_startup(work, args.reps)))
+        if "render" in parts:
+            steps.append(("render", lambda: bench_render(work, args.reps)))
         if "scale" in parts:
             big = work / "big.csv"
             opened = write_register(big, args.rows, args.open_share)
@@ -565,6 +647,12 @@ METHOD = """\
   5,000 requests as of 2025-06-30 (a stress case: each list prints thousands of objects).
   PostgreSQL runs in a fresh schema of the server named by ATIP_BENCH_DATABASE_URL or
   ATIP_TEST_DATABASE_URL.
+- Render: `atip letter 21873` (the 2024 seed re-created by `atip demo`: four data sections and
+  the law annex) in a fresh process, against a fresh process that gives weasyprint the same
+  HTML and stylesheet (with a shared FontConfiguration, as its documentation shows for
+  @font-face), and one that gives docxtpl the same template and the letter's data as JSON
+  (`bench/render_letter.py` writes both). Each pair's text is compared (pdftotext,
+  python-docx): the figure counts only when atip and the library wrote the same letter.
 - Letters: 200 decided requests, decision letters to PDF through `atip.batch.render_all` and
   `atip.lettering.record` (the path of `atip letter --all-due`, without its progress bar), in
   one process and then on every core; timed inside the process, after the workspace is open.
@@ -577,6 +665,13 @@ METHOD = """\
   `atip.models` (creating the SQLModel table classes) is 25-45 ms, click 10-20 ms, the SQLite
   dialect and driver about 8 ms; the command itself runs in about 20 ms.
 - On PostgreSQL every command also imports psycopg (about 80 ms), which the floor does not.
+- Render: the rendering itself (in process, imports done) meets the goal: atip builds the
+  letter from the register and lays it out in less time than weasyprint and docxtpl take with
+  their documented calls, because atip parses the stylesheet and the DOCX template once. A
+  fresh `atip letter` process does not meet 1.3x against a process that only imports the
+  library: it must also open the register, and `import sqlmodel` alone (about 0.35 s) costs
+  more than the whole docxtpl run. Against the library plus that import, the floor of every
+  command that reads the register, it is within 1.3x.
 """
 
 

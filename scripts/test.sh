@@ -7,6 +7,8 @@ cd "$(dirname "$0")/.."
 missing=()
 command -v pdftotext >/dev/null || missing+=(poppler-utils)
 command -v soffice >/dev/null || missing+=(libreoffice-writer-nogui)
+# weasyprint subsets fonts with HarfBuzz when it can (faster than its fontTools fallback)
+ldconfig -p | grep -q libharfbuzz-subset || missing+=(libharfbuzz-subset0)
 if ((${#missing[@]})); then
   echo "installing ${missing[*]}" >&2
   apt-get update -qq && apt-get install -y -qq "${missing[@]}" >/dev/null

@@ -90,7 +90,7 @@ def clarify(app: App, ref: str, on: date, keep_clock: bool) -> None:
 @click.option("--on", "on", type=DATE, required=True, help="Date the notice was sent.")
 @pass_app
 def extend(app: App, ref: str, on: date) -> None:
-    """Record the notice of the 10-day extension (a. 47)."""
+    """Record the notice of the 10-day extension (article 47)."""
     app.register.extend(ref, on)
     _summary(app, ref)
 
@@ -101,7 +101,7 @@ def extend(app: App, ref: str, on: date) -> None:
 @click.option("--observations", type=DATE, help="Date the third party presented observations.")
 @pass_app
 def third_party(app: App, ref: str, notified: date, observations: date | None) -> None:
-    """Record the notice to a third party and its observations (a. 49)."""
+    """Record the notice to a third party and its observations (article 49)."""
     app.register.third_party(ref, notified, observations)
     _summary(app, ref)
 
@@ -157,7 +157,7 @@ def decide(
 @click.option("--filed", type=DATE, required=True, help="Date the review was filed.")
 @pass_app
 def review(app: App, ref: str, filed: date) -> None:
-    """Record that the requester applied to the Commission for review (a. 135)."""
+    """Record that the requester applied to the Commission for review (article 135)."""
     app.register.review(ref, filed)
     _summary(app, ref)
 
