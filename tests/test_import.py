@@ -72,6 +72,37 @@ def test_one_bad_row_imports_nothing_and_names_its_line(ws: Workspace, tmp_path:
     assert ws.snapshot() == before
 
 
+def test_error_names_the_files_own_line_past_blank_lines_and_multiline_cells(
+    ws: Workspace, tmp_path: Path
+) -> None:
+    register = tmp_path / "registre.csv"
+    register.write_text(
+        "received,requester,address,subject\n"  # line 1
+        "\n"  # line 2, blank
+        '2024-05-17,A,"1 rue Principale\nQuébec",s\n'  # lines 3-4, one record
+        "\n"  # line 5, blank
+        "2024-02-30,B,,t\n",  # line 6: no such day
+        encoding="utf-8",
+    )
+    result = ws.run("request", "import", str(register))
+    assert result.exit_code == 2
+    assert result.stderr.startswith("atip: registre.csv, line 6: ")
+
+
+def test_xlsx_error_names_the_sheet_row(ws: Workspace, tmp_path: Path) -> None:
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["received", "requester", "subject"])
+    sheet.append([None, None, None])  # row 2, empty
+    sheet.append(["2024-05-17", "A", "s"])
+    sheet.append(["17 mai", "B", "t"])  # row 4: no year
+    path = tmp_path / "registre.xlsx"
+    book.save(path)
+    result = ws.run("request", "import", str(path))
+    assert result.exit_code == 2
+    assert result.stderr.startswith("atip: registre.xlsx, row 4: ")
+
+
 def test_duplicate_reference_against_the_register(ws: Workspace, tmp_path: Path) -> None:
     ws.new("--ref", "77", "--received", "2024-05-17", "--requester", "A", "--subject", "s")
     register = tmp_path / "r.csv"

@@ -250,6 +250,42 @@ def test_purge_blanks_only_requests_whose_review_deadline_passed(ws: Workspace) 
     assert view["outcome"] == "partial" and view["articles"] == ["53"]
 
 
+def test_purge_takes_the_name_out_of_the_requests_own_text(ws: Workspace, tmp_path: Path) -> None:
+    """The subject, the clerk's paragraphs and the annexes may name the requester too."""
+    ref = ws.new("--received", "2023-01-02", "--requester", NAME, "--email", EMAIL,
+                 "--subject", f"le dossier de {NAME} et les contrats de 2022")  # fmt: skip
+    table = tmp_path / "t.csv"
+    table.write_text(f"Contrat,Montant,Suivi\nEntretien,4200,Mme Tremblay\nVoirie,1800,{EMAIL}\n",
+                     encoding="utf-8")  # fmt: skip
+    ws.ok("annex", "add", ref, "--title", "Contrats suivis pour Mme Confidentielle-Tremblay",
+          "--table", str(table))  # fmt: skip
+    body = tmp_path / "body.txt"
+    body.write_text("Mme Tremblay a précisé sa demande par téléphone.\n", encoding="utf-8")
+    ws.ok("request", "decide", ref, "--on", "2023-01-20", "--outcome", "granted",
+          "--body", str(body))  # fmt: skip
+    other = ws.new("--received", "2024-05-17", "--requester", "Paul Tremblay",
+                   "--subject", "le dossier de Paul Tremblay")  # fmt: skip
+
+    ws.ok("purge", "--before", "2023-12-31")
+
+    everything = repr(
+        [_rows(ws, f"SELECT * FROM {table}") for table in ("requests", "decisions", "annexes",
+                                                         "events", "requesters")]
+    )  # fmt: skip
+    for trace in ("Tremblay", "Confidentielle", "Gisèle", "gisele.secret"):
+        assert trace not in everything.replace("Paul Tremblay", "")
+    shown = json.loads(ws.ok("request", "show", ref, "--json"))
+    assert shown["subject"] == "le dossier de [renseignement retiré] et les contrats de 2022"
+    annexes = ws.ok("annex", "list", ref)
+    assert "Contrats suivis pour Mme [renseignement retiré]" in annexes
+    # The rest is kept, and another requester's text is not touched.
+    assert "Entretien" in everything and "4200" in everything
+    assert "par téléphone" in everything
+    assert json.loads(ws.ok("request", "show", other, "--json"))["subject"] == (
+        "le dossier de Paul Tremblay"
+    )
+
+
 def test_purge_is_idempotent(ws: Workspace) -> None:
     _purge_register(ws)
     assert ws.ok("purge", "--before", "2024-06-01") == (

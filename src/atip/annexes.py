@@ -135,6 +135,14 @@ def _texts(values: Any) -> tuple[str, ...]:
 
 def read_table(path: Path, *, max_rows: int | None = MAX_ROWS) -> tuple[Header, Rows]:
     """Header and data rows of a CSV or XLSX file (by suffix), cells as text, stripped."""
+    header, rows, _ = read_numbered_table(path, max_rows=max_rows)
+    return header, rows
+
+
+def read_numbered_table(
+    path: Path, *, max_rows: int | None = MAX_ROWS
+) -> tuple[Header, Rows, tuple[str, ...]]:
+    """As read_table, with where each data row is in the file ("line 7", "row 7")."""
     path = Path(path)
     name = path.name
     suffix = path.suffix.lower()
@@ -310,11 +318,12 @@ def _table(
     records: Iterable[tuple[int, tuple[str, ...]]],
     unit: str,
     max_rows: int | None,
-) -> tuple[Header, Rows]:
-    """Header and rows from numbered records: blank rows skipped, widths checked."""
+) -> tuple[Header, Rows, tuple[str, ...]]:
+    """Header, rows and their places from numbered records: blank rows skipped, widths checked."""
     header: tuple[str, ...] | None = None
     width = 0
     rows: list[tuple[str, ...]] = []
+    places: list[str] = []
     for number, cells in records:
         if not any(cells):
             continue
@@ -335,6 +344,7 @@ def _table(
                     f"{name}: {unit} {number} has {_cells(used)}, the header has {width}"
                 )
         rows.append(cells)
+        places.append(f"{unit} {number}")
         if max_rows is not None and len(rows) > max_rows:
             raise InputError(
                 f"{name}: more than {max_rows:,} rows; an annex is for a letter, not a data set"
@@ -343,7 +353,7 @@ def _table(
         raise InputError(f"{name}: the file is empty")
     if not rows:
         raise InputError(f"{name}: has a header but no data rows")
-    return header, tuple(rows)
+    return header, tuple(rows), tuple(places)
 
 
 def _cells(count: int) -> str:

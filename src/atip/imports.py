@@ -80,7 +80,7 @@ def _bool(text: str, what: str) -> bool:
 
 def import_register(register: Register, path: Path) -> int:
     """Import every row of a register file, or none; returns the number imported."""
-    from atip.annexes import read_table
+    from atip.annexes import read_numbered_table
 
     # Hundreds of thousands of objects live until the commit: the cyclic collector would walk
     # them again and again for nothing (about a second per 100,000 rows); any cycle made
@@ -88,34 +88,34 @@ def import_register(register: Register, path: Path) -> int:
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _import(register, path, read_table)
+        return _import(register, path, read_numbered_table)
     finally:
         if collecting:
             gc.enable()
 
 
-def _import(register: Register, path: Path, read_table: Callable[..., Any]) -> int:
-    header, rows = read_table(path, max_rows=None)
+def _import(register: Register, path: Path, read_numbered_table: Callable[..., Any]) -> int:
+    header, rows, places = read_numbered_table(path, max_rows=None)
     index = _columns(header, path.name)
     rules = register.rules
     now = datetime.now(UTC)
     prepared: list[tuple[dict[str, Any], dict[str, Any], tuple[str, ...]]] = []
-    seen: dict[str, int] = {}
-    for number, row in enumerate(rows, start=2):
+    seen: dict[str, str] = {}
+    for place, row in zip(places, rows, strict=True):
         get: Callable[[str], str] = lambda key, row=row: (  # noqa: E731
             row[index[key]].strip() if key in index else ""
         )
         try:
             values, requester, articles = _prepare(get, rules, now)
         except AtipError as exc:
-            raise type(exc)(f"{path.name}, line {number}: {exc.message}") from None
+            raise type(exc)(f"{path.name}, {place}: {exc.message}") from None
         ref = values.get("reference")
         if ref:
             if ref in seen:
                 raise RefusedError(
-                    f"{path.name}, line {number}: reference {ref!r} already on line {seen[ref]}"
+                    f"{path.name}, {place}: reference {ref!r} already on {seen[ref]}"
                 )
-            seen[ref] = number
+            seen[ref] = place
         prepared.append((values, requester, articles))
     if not prepared:
         raise InputError(f"{path.name}: no rows to import")

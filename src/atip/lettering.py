@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -223,47 +222,6 @@ def record(register: Register, rendered: Rendered, *, reissue: bool = False) -> 
     return [final for _, final, _ in rendered.staged.values()]
 
 
-REDACTED = "[renseignement retiré]"
-
-
-def redact(case: Any) -> Any:
-    """The case with the requester's name, address and email removed from every field."""
-    from dataclasses import replace
-
-    secrets = [case.requester_name, case.requester_email or ""]
-    secrets += [line.strip(" ,") for line in (case.requester_address or "").splitlines()]
-    secrets = sorted({s for s in secrets if len(s.strip()) >= 4}, key=len, reverse=True)
-    if not secrets:
-        return replace(case, requester_name="", requester_address="", requester_email=None)
-    pattern = re.compile("|".join(re.escape(s) for s in secrets), re.IGNORECASE)
-
-    def scrub(text: str) -> str:
-        return pattern.sub(REDACTED, text)
-
-    def scrub_section(section: Any) -> Any:
-        return replace(
-            section,
-            title=scrub(section.title),
-            rows=tuple(tuple(scrub(c) for c in row) for row in section.rows),
-            groups=tuple((scrub(g), tuple(scrub(i) for i in items)) for g, items in section.groups),
-            paragraphs=tuple(scrub(p) for p in section.paragraphs),
-            source=scrub(section.source) if section.source else section.source,
-        )
-
-    decision = case.decision
-    if decision is not None:
-        decision = replace(decision, paragraphs=tuple(scrub(p) for p in decision.paragraphs))
-    return replace(
-        case,
-        requester_name="",
-        requester_address="",
-        requester_email=None,
-        subject=scrub(case.subject),
-        decision=decision,
-        sections=tuple(scrub_section(s) for s in case.sections),
-    )
-
-
 def issued_decision_date(register: Register, reference: str) -> date:
     """The date of the last decision letter issued, else the decision's own date."""
     with Session(register.engine) as session:
@@ -301,6 +259,8 @@ def make_job(
     case = load_letter_case(register, reference)
     check_kind(case, kind)
     if published:
+        from atip.redaction import redact
+
         case = redact(case)
     if case.decision is not None and kind == "decision" and letter_date < case.decision.decided_on:
         raise RefusedError(

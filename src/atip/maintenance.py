@@ -18,7 +18,7 @@ from atip import db
 from atip.cases import PERSONAL, Register
 from atip.config import Settings
 from atip.errors import DatabaseError, RefusedError
-from atip.models import Event, Request, Requester
+from atip.models import Annex, Decision, Event, Request, Requester
 
 _CHUNK = 500  # ids per IN (...) list: well under SQLite's and PostgreSQL's parameter limits
 _READ_BLOCK = 1 << 20
@@ -224,7 +224,11 @@ def purgeable(before: date) -> Any:
 
 
 def purge_personal_information(register: Register, before: date, today: date | None = None) -> int:
-    """Blank the requester's name, address and email of closed requests; returns how many."""
+    """Blank the requester's name, address and email of closed requests; returns how many.
+
+    Their traces in the request's own text go too (subject, the clerk's paragraphs, annex
+    cells and titles, the journal's annex titles), replaced as in a published copy.
+    """
     today = today or date.today()
     if before > today:
         raise RefusedError(
@@ -236,6 +240,7 @@ def purge_personal_information(register: Register, before: date, today: date | N
         ids = [row[0] for row in session.execute(purgeable(before))]
         for start in range(0, len(ids), _CHUNK):
             chunk = ids[start : start + _CHUNK]
+            _scrub_texts(session, chunk)
             session.execute(
                 update(Requester)
                 .where(col(Requester.request_id).in_(chunk))
@@ -261,3 +266,28 @@ def purge_personal_information(register: Register, before: date, today: date | N
                 ],
             )
     return len(ids)
+
+
+def _scrub_texts(session: Any, ids: list[int]) -> None:
+    """Replace each requester's identity in the stored text of their own request."""
+    from atip.annexes import Section
+    from atip.redaction import REDACTED, name_pattern, scrub
+
+    people = session.execute(select(Requester).where(col(Requester.request_id).in_(ids)))
+    for person in people.scalars():
+        pattern = name_pattern(person.name or "", person.email, person.address)
+        if pattern is None:
+            continue
+        rid = person.request_id
+        req = session.get(Request, rid)
+        req.subject = scrub(req.subject, pattern, REDACTED)
+        decision = session.get(Decision, rid)
+        if decision is not None:
+            decision.body = scrub(decision.body, pattern, REDACTED)
+        for annex in session.execute(select(Annex).where(Annex.request_id == rid)).scalars():
+            annex.section = scrub(Section.from_json(annex.section), pattern, REDACTED).to_json()
+        events = select(Event).where(Event.request_id == rid, Event.field == "annex")
+        for event in session.execute(events).scalars():
+            event.old = scrub(event.old, pattern, REDACTED)
+            event.new = scrub(event.new, pattern, REDACTED)
+    session.flush()

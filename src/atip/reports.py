@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, and_, case, extract, func, select
-from sqlmodel import Session, col
+from sqlmodel import col
 
 from atip.errors import InputError
-from atip.models import KINDS, Decision, Request, Requester
+from atip.models import KINDS, Decision, Request
 
 if TYPE_CHECKING:
     from atip.cases import Register
@@ -220,55 +219,6 @@ def _empty() -> dict[str, Any]:
 
 # --------------------------------------------------------------------------- publication
 
-# Words of a name that are also ordinary French words or particles: redacting them alone would
-# change the letter ("Les", "Van"), and they identify nobody without the rest of the name.
-_PARTICLES = frozenset(
-    {"des", "les", "van", "von", "der", "den", "del", "dos", "das", "ste", "saint", "sainte"}
-)
-# Fields of a letter case that hold codes or addresses of web pages, not prose.
-_NOT_PROSE = frozenset({"reference", "kind", "outcome", "links"})
-
-
-def name_pattern(name: str, email: str | None, address: str | None) -> re.Pattern[str] | None:
-    """A pattern of the requester's identity: name, email, address lines, name words."""
-    # Whole strings match in any case and with any spacing (a line break inside the name);
-    # a word of the name alone matches only as a whole word written as a name (with its
-    # capital, or all in capitals), so that "à côté" stays when the requester is Mme Côté.
-    whole = [name, email or ""]
-    whole += [line.strip(" ,") for line in (address or "").splitlines()]
-    strings = {" ".join(s.split()) for s in whole if len(s.strip()) >= 4}
-    # "Brassard-Vautrin" and each of its parts: a letter may say "Mme Vautrin".
-    tokens = re.findall(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*", name or "")
-    tokens += [part for t in tokens for part in re.split(r"[-'’]", t)]
-    words = {w for w in tokens if len(w) >= 3 and w.casefold() not in _PARTICLES}
-    words |= {w.upper() for w in words}  # "M. QUENNEVILLE" in a heading
-    if not strings and not words:
-        return None
-    parts = [
-        "(?i:" + r"\s+".join(re.escape(p) for p in s.split()) + ")"
-        for s in sorted(strings, key=len, reverse=True)
-    ]
-    parts += [rf"(?<![^\W_]){re.escape(w)}(?![^\W_])" for w in sorted(words, key=len, reverse=True)]
-    return re.compile("|".join(parts))
-
-
-def scrub(value: Any, pattern: re.Pattern[str], marker: str) -> Any:
-    """`value` with `pattern` replaced in its text, through tuples and nested dataclasses."""
-    if isinstance(value, str):
-        return pattern.sub(marker, value)
-    if isinstance(value, tuple):
-        return tuple(scrub(v, pattern, marker) for v in value)
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        changes = {}
-        for field in dataclasses.fields(value):
-            item = getattr(value, field.name)
-            if field.name not in _NOT_PROSE and (
-                isinstance(item, str | tuple) or dataclasses.is_dataclass(item)
-            ):
-                changes[field.name] = scrub(item, pattern, marker)
-        return dataclasses.replace(value, **changes)
-    return value
-
 
 def publish(
     register: Register,
@@ -280,9 +230,6 @@ def publish(
     """The decision letter and annexes for the website, without the requester; journaled."""
     from atip import lettering
 
-    with Session(register.engine) as session:
-        req = register.get(session, reference)
-        person = session.get(Requester, req.id)
     letter_date = lettering.issued_decision_date(register, reference)
     job = lettering.make_job(
         register,
@@ -294,12 +241,5 @@ def publish(
         letter_date=letter_date,
         published=True,
     )
-    if person is not None:
-        # make_job removed the exact strings; this also catches a surname alone, another
-        # case or a line break inside the name, in the subject, the clerk's paragraphs and
-        # every annex cell.
-        pattern = name_pattern(person.name or "", person.email, person.address)
-        if pattern is not None:
-            job = dataclasses.replace(job, case=scrub(job.case, pattern, lettering.REDACTED))
     lettering.check_out_dir(out_dir)
     return lettering.issue(register, job, reissue=True)
