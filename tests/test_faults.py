@@ -333,9 +333,12 @@ def test_backup_on_postgresql_names_pg_dump_and_no_password(tmp_path: Path) -> N
 def test_backup_command_on_postgresql(ws: Workspace, tmp_path: Path) -> None:
     if ws.backend != "postgres":
         pytest.skip("the PostgreSQL case")
+    from sqlalchemy.engine import make_url
+
+    database = make_url(_url(ws)).database
     result = ws.run("backup", str(tmp_path / "copy.dump"))
     assert result.exit_code == 1
-    assert result.stderr.startswith("atip: the database is on PostgreSQL (database 'test')")
+    assert result.stderr.startswith(f"atip: the database is on PostgreSQL (database '{database}')")
     assert "pg_dump --format=custom -h 127.0.0.1" in result.stderr
     assert result.stderr.count("\n") == 1
     assert not (tmp_path / "copy.dump").exists()
