@@ -158,6 +158,24 @@ def test_deemed_refusal_and_review(ws: Workspace) -> None:
     assert show(ws, ref, "2024-02-06")["review_filed_on"] == "2024-02-05"
 
 
+def test_show_text_says_whether_the_decision_was_on_time(ws: Workspace) -> None:
+    """A decided request is judged on its decision date, not on today's."""
+    early = ws.new("--received", "2024-01-08", "--requester", "A", "--subject", "s")
+    ws.ok("request", "decide", early, "--on", "2024-01-29", "--outcome", "granted")  # due day
+    ws.ok("request", "review", early, "--filed", "2024-02-05")
+    text = ws.ok("request", "show", early, "--as-of", "2024-12-01")
+    assert "Decision due: 2024-01-29\n" in text
+    assert "Decided: 2024-01-29 (granted, on time)" in text
+    assert "Review filed with the Commission: 2024-02-05" in text
+    assert "days late" not in text and "day late" not in text
+    late = ws.new("--received", "2024-01-08", "--requester", "B", "--subject", "s")
+    ws.ok("request", "decide", late, "--on", "2024-01-30", "--outcome", "granted")
+    assert "Decided: 2024-01-30 (granted, 1 day late)" in ws.ok("request", "show", late)
+    open_one = ws.new("--received", "2024-01-08", "--requester", "C", "--subject", "s")
+    shown = ws.ok("request", "show", open_one, "--as-of", "2024-01-30")
+    assert "Decision due: 2024-01-29 (1 day late)" in shown
+
+
 def test_list_orders_late_first_and_filters(ws: Workspace) -> None:
     late = ws.new("--received", "2024-01-08", "--requester", "A", "--subject", "s")
     soon = ws.new("--received", "2024-01-25", "--requester", "B", "--subject", "s")

@@ -60,12 +60,19 @@ def print_request(view: dict[str, Any], *, journal: bool = False) -> None:
             f"Third party notified {view['third_party_notified_on']}: observations due "
             f"{view['observations_due']}, decision due {view['third_party_due']} (a. 49)"
         )
-    lines.append(f"Decision due: {view['decision_due']} ({_days(view['days_left'])})")
     if view["decided_on"]:
-        lines.append(f"Decided: {view['decided_on']} ({view['outcome']})")
-    elif view["deemed_refusal"]:
-        lines.append("Deemed refusal (a. 52): no decision by the due date")
+        lines.append(f"Decision due: {view['decision_due']}")
+        lines.append(
+            f"Decided: {view['decided_on']} ({view['outcome']}, "
+            f"{_timeliness(view['decided_on'], view['decision_due'])})"
+        )
+    else:
+        lines.append(f"Decision due: {view['decision_due']} ({_days(view['days_left'])})")
+        if view["deemed_refusal"]:
+            lines.append("Deemed refusal (a. 52): no decision by the due date")
     lines.append(f"Review deadline (a. 135): {view['review_deadline']}")
+    if view["review_filed_on"]:
+        lines.append(f"Review filed with the Commission: {view['review_filed_on']}")
     lines.append("How the dates were reached:")
     lines.extend(f"  - {sentence}" for sentence in view.get("explain", []))
     if journal:
@@ -76,10 +83,19 @@ def print_request(view: dict[str, Any], *, journal: bool = False) -> None:
     click.echo("\n".join(lines))
 
 
+def _timeliness(decided_on: str, due: str) -> str:
+    """"on time" or "N days late", from two ISO dates."""
+    from datetime import date
+
+    late = (date.fromisoformat(decided_on) - date.fromisoformat(due)).days
+    return "on time" if late <= 0 else f"{late} day{'s' if late > 1 else ''} late"
+
+
 def _days(left: int) -> str:
-    if left < 0:
-        return f"{-left} days late"
-    return "due today" if left == 0 else f"{left} days left"
+    if left == 0:
+        return "due today"
+    count = f"{abs(left)} day{'s' if abs(left) > 1 else ''}"
+    return f"{count} late" if left < 0 else f"{count} left"
 
 
 def _cell(value: Any) -> str:
