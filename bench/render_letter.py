@@ -60,13 +60,13 @@ def _plain(value: Any) -> Any:
 
 def prepare(workspace: Path, reference: str, letter_date: date, folder: Path) -> None:
     """Write letter.html, letter.css and letter.json for the baselines into `folder`."""
-    from atip.articles import default_library
-    from atip.cases import Register
-    from atip.config import load_settings
-    from atip.db import open_engine
-    from atip.lettering import load_letter_case, profile_of
-    from atip.letters import build_letter
-    from atip.render import CSS_FILE, _font_css, find_template, html_text
+    from atip.law.articles import default_library
+    from atip.register.recorder import Register
+    from atip.register.settings import load_settings
+    from atip.register.db import open_engine
+    from atip.letters.issuing import load_letter_case, profile_of
+    from atip.letters.content import build_letter
+    from atip.letters.rendering import CSS_FILE, _font_css, find_template, html_text
     from atip.resources import search_path
 
     settings = load_settings(workspace)
@@ -102,7 +102,7 @@ def warm(workspace: Path, reference: str, letter_date: date, given: Path, runs: 
     from weasyprint.text.fonts import FontConfiguration  # type: ignore[import-untyped]
 
     from atip.cli import App
-    from atip.lettering import discard, make_job, render_job
+    from atip.letters.issuing import discard, make_job, render_job
     from atip.resources import search_path
 
     app = App(workspace)

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from atip import annexes
-from atip.annexes import (
+from atip.register import annexes
+from atip.register.annexes import (
     Section,
     list_section,
     read_table,

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from atip.articles import (
+from atip.law.articles import (
     ACT_TITLE,
     LawLibrary,
     default_library,

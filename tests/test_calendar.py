@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from atip.calendar import LAW_RULES, Calendar
+from atip.law.closed_days import LAW_RULES, Calendar
 
 D = date.fromisoformat
 

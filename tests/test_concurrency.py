@@ -42,9 +42,9 @@ def _url(ws: Workspace) -> str:
 def _clerk(path: str, url: str, n: int, barrier: object, out: object) -> None:
     """One clerk's 25 operations, started together with the others; reports its references."""
     try:
-        from atip import db
-        from atip.cases import NewRequest, Register
-        from atip.config import load_settings
+        from atip.register import db
+        from atip.register.recorder import NewRequest, Register
+        from atip.register.settings import load_settings
 
         os.environ["ATIP_DATABASE_URL"] = url
         register = Register(db.open_engine(url), load_settings(Path(path)), who=f"clerk-{n}")
@@ -141,9 +141,9 @@ def test_two_clerks_taking_the_same_reference_one_is_refused(ws: Workspace) -> N
 
 def _same_reference(path: str, url: str, n: int, barrier: object, out: object) -> None:
     try:
-        from atip import db
-        from atip.cases import NewRequest, Register
-        from atip.config import load_settings
+        from atip.register import db
+        from atip.register.recorder import NewRequest, Register
+        from atip.register.settings import load_settings
 
         os.environ["ATIP_DATABASE_URL"] = url
         register = Register(db.open_engine(url), load_settings(Path(path)), who=f"clerk-{n}")
@@ -203,9 +203,9 @@ def test_a_clerk_reads_while_another_holds_a_long_write(sqlite_ws: Workspace) ->
     """WAL lets readers see the last commit while a writer works (e.g. a 100,000-row import)."""
     import sqlite3
 
-    from atip import db
-    from atip.cases import NewRequest, Register
-    from atip.config import load_settings
+    from atip.register import db
+    from atip.register.recorder import NewRequest, Register
+    from atip.register.settings import load_settings
 
     register = Register(db.open_engine(_url(sqlite_ws)), load_settings(sqlite_ws.path))
     register.sync_rules()

@@ -9,7 +9,7 @@ from datetime import date
 
 import pytest
 
-from atip.dates import EXPECTED, parse_date
+from atip.french import EXPECTED, parse_date
 from atip.errors import InputError
 
 ACCEPTED = [
@@ -161,7 +161,7 @@ def test_every_day_of_a_leap_year_round_trips_in_all_three_forms() -> None:
 
 def test_importing_dates_stays_cheap() -> None:
     code = (
-        "import sys, atip.dates; "
+        "import sys, atip.french; "
         "print(sorted(m for m in ('babel', 'dateutil') if m in sys.modules))"
     )
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}

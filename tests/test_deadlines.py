@@ -9,7 +9,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from atip.deadlines import (
+from atip.law.deadlines import (
     Facts,
     Rules,
     check_extension,

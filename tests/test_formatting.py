@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from atip.formatting import (
+from atip.french import (
     date_in_letter,
     fiscal_year_label,
     long_date,

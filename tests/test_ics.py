@@ -120,7 +120,7 @@ def test_to_standard_output_and_with_no_open_request(sqlite_ws: Workspace) -> No
 
 
 def test_a_long_organisation_name_is_folded_and_read_back_whole() -> None:
-    from atip.calendar_export import deadlines_ics
+    from atip.reports.ics import deadlines_ics
 
     organisation = "Ministère de l’Immigration, de la Francisation et de l’Intégration du Québec"
     row = {

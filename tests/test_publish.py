@@ -165,7 +165,7 @@ def test_publish_refuses_a_request_without_decision(sqlite_ws: Workspace, tmp_pa
     ],
 )
 def test_name_pattern(name: str, text: str, expected: str) -> None:
-    from atip.redaction import name_pattern
+    from atip.register.redaction import name_pattern
 
     pattern = name_pattern(name, None, None)
     assert pattern is not None
@@ -173,7 +173,7 @@ def test_name_pattern(name: str, text: str, expected: str) -> None:
 
 
 def test_address_and_email_lines_any_case() -> None:
-    from atip.redaction import name_pattern
+    from atip.register.redaction import name_pattern
 
     pattern = name_pattern("Jo", "JO@EXAMPLE.ORG", "12, rue Nord\nLaval (Québec)")
     assert pattern is not None

@@ -239,7 +239,7 @@ def test_annual_pdf(year: Workspace, tmp_path: Path) -> None:
 def test_annual_pdf_with_many_articles_stays_within_two_pages(tmp_path: Path) -> None:
     from datetime import date
 
-    from atip.annual_pdf import annual_pdf
+    from atip.reports.annual_pdf import annual_pdf
     from atip.resources import search_path
 
     figures = dict(EXPECTED_DOCUMENTS, articles={str(n): n for n in range(1, 61)})
@@ -255,8 +255,8 @@ def test_annual_pdf_with_many_articles_stays_within_two_pages(tmp_path: Path) ->
 
 
 def test_monthly_counts_start_in_april(year: Workspace) -> None:
-    from atip import db
-    from atip.reports import monthly_received
+    from atip.register import db
+    from atip.reports.annual import monthly_received
 
     url = year.env.get("ATIP_DATABASE_URL") or f"sqlite:///{year.path / 'db' / 'atip.sqlite'}"
     engine = db.open_engine(url)

@@ -87,7 +87,7 @@ class App:
     def settings(self) -> Any:
         """The workspace's settings (atip.config.Settings)."""
         if self._settings is None:
-            from atip.config import find_workspace, load_settings
+            from atip.register.settings import find_workspace, load_settings
 
             self._settings = load_settings(find_workspace(self.workspace_option))
         return self._settings
@@ -96,7 +96,7 @@ class App:
     def engine(self) -> Any:
         """An engine on the workspace's database at the current schema."""
         if self._engine is None:
-            from atip import db
+            from atip.register import db
             from atip.errors import DatabaseError
 
             path = self.settings.sqlite_path
@@ -109,7 +109,7 @@ class App:
     def register(self) -> Any:
         """The register (atip.cases.Register), with dates in step with atip.toml's rules."""
         if self._register is None:
-            from atip.cases import Register
+            from atip.register.recorder import Register
 
             self._register = Register(self.engine, self.settings)
             self._register.sync_rules()

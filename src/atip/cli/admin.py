@@ -16,7 +16,7 @@ from atip.cli.options import DATE
 @click.option("--organisation", default="Organisme public", help="Organisation name.")
 def init(directory: Path | None, organisation: str) -> None:
     """Create a workspace (default: here), or create/upgrade its configured database."""
-    from atip.workspace import init_workspace
+    from atip.register.workspace import init_workspace
 
     for line in init_workspace(directory or Path.cwd(), name=organisation):
         click.echo(line)
@@ -33,7 +33,7 @@ def init(directory: Path | None, organisation: str) -> None:
 def demo(directory: Path, no_letters: bool) -> None:
     """A sample workspace with requests in every state, and their letters."""
     from atip.demo import build_demo
-    from atip.views import print_table
+    from atip.cli.display import print_table
 
     for line in build_demo(directory, letters=not no_letters, show=print_table):
         click.echo(line)
@@ -44,7 +44,7 @@ def demo(directory: Path, no_letters: bool) -> None:
 @pass_app
 def backup(app: App, dest: Path) -> None:
     """Copy the database safely while clerks use it (SQLite); says how for PostgreSQL."""
-    from atip.maintenance import backup_database
+    from atip.register.maintenance import backup_database
 
     click.echo(backup_database(app.settings, dest))
 
@@ -53,7 +53,7 @@ def backup(app: App, dest: Path) -> None:
 @pass_app
 def check(app: App) -> None:
     """Check the database's integrity and the issued letters against their hashes."""
-    from atip.maintenance import check_workspace
+    from atip.register.maintenance import check_workspace
 
     problems = check_workspace(app.settings, app.engine)
     for line in problems:
@@ -68,7 +68,7 @@ def check(app: App) -> None:
 @pass_app
 def purge(app: App, before: date) -> None:
     """Remove the personal information of closed requests, keeping the statistics."""
-    from atip.maintenance import purge_personal_information
+    from atip.register.maintenance import purge_personal_information
 
     count = purge_personal_information(app.register, before)
     click.echo(f"purged the personal information of {count} request(s)")

@@ -41,7 +41,7 @@ def add(
     column: str | None,
 ) -> None:
     """Attach a table, a grouped list or text to a request."""
-    from atip import annexes
+    from atip.register import annexes
 
     given = [
         name for name, value in (("--table", table), ("--list", list_), ("--text", text)) if value

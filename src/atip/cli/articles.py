@@ -16,8 +16,8 @@ def articles() -> None:
 
 
 def _library(app: App):  # type: ignore[no-untyped-def]
-    from atip.articles import default_library
-    from atip.config import find_workspace
+    from atip.law.articles import default_library
+    from atip.register.settings import find_workspace
     from atip.errors import WorkspaceError
 
     try:  # the packaged texts are readable without a workspace
@@ -63,7 +63,7 @@ def list_articles(app: App, as_json: bool) -> None:
 @pass_app
 def show_article(app: App, number: str, on: date | None, as_json: bool) -> None:
     """Print an article's text and history line as a letter would cite it."""
-    from atip.articles import normalise_number
+    from atip.law.articles import normalise_number
 
     version = _library(app).text_on(normalise_number(number), on or date.today())
     if as_json:

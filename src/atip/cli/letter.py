@@ -46,7 +46,7 @@ def letter(
     jobs: int | None,
 ) -> None:
     """Write the letter KIND of request REF as DOCX and/or PDF; prints the paths written."""
-    from atip import lettering
+    from atip.letters import issuing as lettering
 
     if all_due == (ref is not None):
         raise click.UsageError("give a reference, or --all-due")
@@ -68,7 +68,7 @@ def letter(
         for path in lettering.issue(app.register, job, reissue=reissue):
             click.echo(str(path))
         return
-    from atip.batch import issue_all_due
+    from atip.letters.batch import issue_all_due
 
     lettering.check_out_dir(out_dir)
     for path in issue_all_due(app.register, app.settings, out_dir, formats, day, jobs):

@@ -16,7 +16,7 @@ class DateType(click.ParamType):
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> date:
         if isinstance(value, date):
             return value
-        from atip.dates import parse_date
+        from atip.french import parse_date
         from atip.errors import InputError
 
         try:

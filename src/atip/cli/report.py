@@ -27,7 +27,7 @@ def _emit(data: bytes, out: Path | None) -> None:
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()
         return
-    from atip.render import atomic_write_bytes
+    from atip.letters.rendering import atomic_write_bytes
 
     atomic_write_bytes(out, data)
     click.echo(str(out))
@@ -70,7 +70,7 @@ def _no_out_for_table(fmt: str, out: Path | None) -> None:
 @pass_app
 def deadlines_report(app: App, as_of: date | None, fmt: str, out: Path | None) -> None:
     """Every open request with its governing date: late first, then due soonest."""
-    from atip.reports import DEADLINE_KEYS, deadlines
+    from atip.reports.annual import DEADLINE_KEYS, deadlines
 
     _no_out_for_table(fmt, out)
     day = today(as_of)
@@ -80,11 +80,11 @@ def deadlines_report(app: App, as_of: date | None, fmt: str, out: Path | None) -
     elif fmt == "csv":
         _emit(_csv(list(DEADLINE_KEYS), [[r[k] for k in DEADLINE_KEYS] for r in rows]), out)
     elif fmt == "ics":
-        from atip.calendar_export import deadlines_ics
+        from atip.reports.ics import deadlines_ics
 
         _emit(deadlines_ics(rows, app.settings.organisation), out)
     else:
-        from atip.views import print_table
+        from atip.cli.display import print_table
 
         print_table([{**r, "decided_on": None} for r in rows], day)
 
@@ -96,7 +96,7 @@ class FiscalYear(click.ParamType):
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
         from atip.errors import InputError
-        from atip.reports import fiscal_year
+        from atip.reports.annual import fiscal_year
 
         try:
             fiscal_year(str(value))
@@ -126,7 +126,7 @@ def annual_report(
     app: App, fiscal_year: str, fmt: str, out: Path | None, as_of: date | None
 ) -> None:
     """The year's statistics per kind of request (Règlement sur la diffusion, a. 2)."""
-    from atip.reports import annual, annual_rows
+    from atip.reports.annual import annual, annual_rows
 
     _no_out_for_table(fmt, out)
     day = today(as_of)
@@ -140,8 +140,8 @@ def annual_report(
         rows = [[key, docs, personal] for key, _, docs, personal in annual_rows(data)]
         _emit(_csv(["item", "documents", "personal"], rows), out)
     elif fmt == "pdf":
-        from atip.annual_pdf import annual_pdf
-        from atip.reports import monthly_received
+        from atip.reports.annual_pdf import annual_pdf
+        from atip.reports.annual import monthly_received
         from atip.resources import search_path
 
         pdf = annual_pdf(
@@ -184,8 +184,8 @@ def annual_report(
 @pass_app
 def publish(app: App, ref: str, out: Path, fmt: str) -> None:
     """The decision letter and annexes for the website, without the requester's identity."""
-    from atip.lettering import FORMATS
-    from atip.reports import publish as publish_decision
+    from atip.letters.issuing import FORMATS
+    from atip.reports.annual import publish as publish_decision
 
     # Absolute: the path is journaled, and `atip check` may run from another folder.
     for path in publish_decision(app.register, app.settings, ref, out.absolute(), FORMATS[fmt]):

@@ -53,7 +53,7 @@ def new(
     clerk: str | None,
 ) -> None:
     """Log a request; prints its reference."""
-    from atip.cases import NewRequest
+    from atip.register.recorder import NewRequest
 
     reference = app.register.create(
         NewRequest(
@@ -134,8 +134,8 @@ def decide(
     referral_body: str | None,
 ) -> None:
     """Record the decision."""
-    from atip.articles import default_library
-    from atip.cases import split_articles
+    from atip.law.articles import default_library
+    from atip.register.recorder import split_articles
 
     text = _read_text(body) if body else ""
     library = default_library(app.settings.workspace)
@@ -176,7 +176,7 @@ def show(app: App, ref: str, as_of: date | None, as_json: bool, journal: bool) -
     if as_json:
         print_json(view)
         return
-    from atip.views import print_request
+    from atip.cli.display import print_request
 
     print_request(view, journal=journal)
 
@@ -207,7 +207,7 @@ def list_(
     if as_json:
         print_json_rows(rows)
         return
-    from atip.views import print_csv, print_table
+    from atip.cli.display import print_csv, print_table
 
     if as_csv:
         print_csv(rows)
@@ -220,7 +220,7 @@ def list_(
 @pass_app
 def import_(app: App, file: Path) -> None:
     """Import a register (CSV or XLSX), all or nothing."""
-    from atip.imports import import_register
+    from atip.register.imports import import_register
 
     count = import_register(app.register, file)
     click.echo(f"imported {count} requests from {file.name}")

@@ -39,7 +39,6 @@ class Settings:
     saturdays_closed: bool = False
     clarification_restarts_clock: bool = True
     review_calendar: str = "law"
-    small_cell_threshold: int = 5
 
     @property
     def sqlite_path(self) -> Path | None:
@@ -65,7 +64,6 @@ SPEC: dict[tuple[str, str], tuple[str, type]] = {
     ("deadlines", "saturdays_closed"): ("saturdays_closed", bool),
     ("deadlines", "clarification_restarts_clock"): ("clarification_restarts_clock", bool),
     ("deadlines", "review_calendar"): ("review_calendar", str),
-    ("statistics", "small_cell_threshold"): ("small_cell_threshold", int),
 }
 
 TEMPLATE = """\
@@ -102,9 +100,6 @@ review_calendar = "law"
 # Days proclaimed by the government (Loi d'interprétation, a. 61 (23°) j)):
 # [deadlines.proclaimed]
 # 2025-12-26 = "Jour proclamé (décret)"
-
-[statistics]
-small_cell_threshold = 5        # counts from 1 to 4 are blanked in published tables
 
 [database]
 # url = "postgresql+psycopg://user@host/dbname"   # default: db/atip.sqlite in this folder

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from atip.errors import InputError
-from atip.letters import URL_PATTERN, Letter, split_url, template_environment
+from atip.letters.content import URL_PATTERN, Letter, split_url, template_environment
 
 FONT_FAMILY = "LiberationSerif Atip"
 FONT_FILES = {

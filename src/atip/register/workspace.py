@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from atip import db
-from atip.config import CONFIG_NAME, load_settings, write_template
+from atip.register import db
+from atip.register.settings import CONFIG_NAME, load_settings, write_template
 from atip.errors import WorkspaceError
 
 
@@ -26,7 +26,7 @@ def init_workspace(folder: Path, **profile: str) -> list[str]:
     engine = db.make_engine(settings.database_url)
     try:
         before, after = db.upgrade(engine)
-        from atip.cases import Register
+        from atip.register.recorder import Register
 
         if Register(engine, settings).sync_rules():
             said.append("recomputed the stored dates for the deadline settings of atip.toml")

@@ -14,8 +14,10 @@ from sqlalchemy import Connection, bindparam, func, insert
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 
-from atip import db, deadlines
-from atip.cases import (
+from atip.register import db
+
+from atip.law import deadlines
+from atip.register.recorder import (
     PERSONAL,
     Register,
     check_email,
@@ -23,9 +25,9 @@ from atip.cases import (
     computed_dates,
     split_articles,
 )
-from atip.dates import parse_date
+from atip.french import parse_date
 from atip.errors import AtipError, InputError, RefusedError
-from atip.models import KINDS, OUTCOMES, Decision, Event, Request, Requester
+from atip.register.models import KINDS, OUTCOMES, Decision, Event, Request, Requester
 
 # column name -> accepted spellings (named like the options of `request new`)
 ALIASES: dict[str, tuple[str, ...]] = {
@@ -80,7 +82,7 @@ def _bool(text: str, what: str) -> bool:
 
 def import_register(register: Register, path: Path) -> int:
     """Import every row of a register file, or none; returns the number imported."""
-    from atip.annexes import read_numbered_table
+    from atip.register.annexes import read_numbered_table
 
     # Hundreds of thousands of objects live until the commit: the cyclic collector would walk
     # them again and again for nothing (about a second per 100,000 rows); any cycle made

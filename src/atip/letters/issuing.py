@@ -13,11 +13,11 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from atip import db
-from atip.cases import Register
-from atip.config import Settings
+from atip.register import db
+from atip.register.recorder import Register
+from atip.register.settings import Settings
 from atip.errors import RefusedError
-from atip.models import Annex, Decision, IssuedLetter, Request, Requester
+from atip.register.models import Annex, Decision, IssuedLetter, Request, Requester
 
 KINDS = ("acknowledgement", "extension", "decision")
 FORMATS = {"pdf": ("pdf",), "docx": ("docx",), "both": ("docx", "pdf")}
@@ -25,7 +25,7 @@ FORMATS = {"pdf": ("pdf",), "docx": ("docx",), "both": ("docx", "pdf")}
 
 def profile_of(settings: Settings) -> Any:
     """The letterhead and signature data of the workspace."""
-    from atip.letters import Profile
+    from atip.letters.content import Profile
 
     return Profile(
         organisation=settings.organisation,
@@ -42,8 +42,8 @@ def profile_of(settings: Settings) -> Any:
 
 def load_letter_case(register: Register, reference: str) -> Any:
     """Everything a letter of this request says, read in one session."""
-    from atip.annexes import Section
-    from atip.letters import DecisionData, LetterCase
+    from atip.register.annexes import Section
+    from atip.letters.content import DecisionData, LetterCase
 
     with Session(register.engine) as session:
         req = register.get(session, reference)
@@ -123,9 +123,9 @@ class Rendered:
 
 def render_job(job: Job) -> Rendered:
     """Build the letter and write each format to a hidden staging file beside its final name."""
-    from atip.articles import default_library
-    from atip.letters import build_letter
-    from atip.render import write_docx, write_pdf
+    from atip.law.articles import default_library
+    from atip.letters.content import build_letter
+    from atip.letters.rendering import write_docx, write_pdf
     from atip.resources import search_path
 
     templates = search_path("templates", job.workspace)
@@ -259,7 +259,7 @@ def make_job(
     case = load_letter_case(register, reference)
     check_kind(case, kind)
     if published:
-        from atip.redaction import redact
+        from atip.register.redaction import redact
 
         case = redact(case)
     if case.decision is not None and kind == "decision" and letter_date < case.decision.decided_on:

@@ -16,10 +16,12 @@ from sqlalchemy import Engine, func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from atip import db, deadlines
-from atip.config import Settings
+from atip.register import db
+
+from atip.law import deadlines
+from atip.register.settings import Settings
 from atip.errors import InputError, NotFoundError, RefusedError
-from atip.models import KINDS, OUTCOMES, Annex, Decision, Event, Meta, Request, Requester
+from atip.register.models import KINDS, OUTCOMES, Annex, Decision, Event, Meta, Request, Requester
 
 PERSONAL = "(personal information)"  # what the journal says instead of a requester's data
 RULES_KEY = "deadline_rules"
@@ -476,7 +478,7 @@ class Register:
 
     def annexes(self, reference: str) -> list[Any]:
         """The data sections of a request, in order."""
-        from atip.annexes import Section
+        from atip.register.annexes import Section
 
         with Session(self.engine) as session:
             req = self.get(session, reference)
@@ -484,7 +486,7 @@ class Register:
 
     def remove_annex(self, reference: str, number: int) -> str:
         """Detach section `number` (1-based) and renumber the rest; returns its title."""
-        from atip.annexes import Section
+        from atip.register.annexes import Section
 
         with db.transaction(self.engine) as session:
             req = self.get(session, reference)
@@ -619,7 +621,7 @@ def _with_suppression_articles(session: Session, req: Request, articles: list[st
     sections = session.exec(select(Annex.section).where(Annex.request_id == req.id)).all()
     if not sections:
         return articles
-    from atip.annexes import Section
+    from atip.register.annexes import Section
 
     if any(Section.from_json(text).suppressed for text in sections):
         articles += [n for n in ("53", "54") if n not in articles]

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from atip.formatting import long_date
+from atip.french import long_date
 
 KIND_WORDS = {
     "documents": "Demande d’accès à des documents",

@@ -33,7 +33,7 @@ class Request(SQLModel, table=True):
     decided_on: date | None = None
     outcome: str | None = Field(default=None, max_length=16)
     review_filed_on: date | None = None
-    # Computed from the facts above by atip.deadlines, stored so that lists are indexed queries.
+    # Computed from the facts above by atip.law.deadlines, stored so that lists are indexed queries.
     clock_starts_on: date
     response_due: date
     extended_due: date

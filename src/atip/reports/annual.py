@@ -11,10 +11,10 @@ from sqlalchemy import Engine, and_, case, extract, func, select
 from sqlmodel import col
 
 from atip.errors import InputError
-from atip.models import KINDS, Decision, Request
+from atip.register.models import KINDS, Decision, Request
 
 if TYPE_CHECKING:
-    from atip.cases import Register
+    from atip.register.recorder import Register
 
 # The keys of one row of `report deadlines` (SPEC §7), taken from the `request show` view.
 DEADLINE_KEYS = (
@@ -35,7 +35,6 @@ OUTCOME_GROUPS = {
     "mixed": "partial",
     "refused": "refused",
 }
-DELAY_KEYS = ("within_20_days", "within_30_days", "beyond_30_days")
 
 # (key, French label) of each figure, in the order of the Règlement's a. 2, 1°.
 FIGURES = (
@@ -228,7 +227,7 @@ def publish(
     formats: tuple[str, ...] = ("docx", "pdf"),
 ) -> list[Path]:
     """The decision letter and annexes for the website, without the requester; journaled."""
-    from atip import lettering
+    from atip.letters import issuing as lettering
 
     letter_date = lettering.issued_decision_date(register, reference)
     job = lettering.make_job(

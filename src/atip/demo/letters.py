@@ -5,14 +5,14 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from atip.cases import NewRequest, Register
-from atip.lettering import check_out_dir, issue, make_job
+from atip.register.recorder import NewRequest, Register
+from atip.letters.issuing import check_out_dir, issue, make_job
 
 
 def _seed_request(register: Register, name: str) -> tuple[str, date]:
     """Log a seed request, its annexes and its decision, as a clerk would."""
-    from atip import demo_data
-    from atip.articles import default_library
+    from atip.demo import data as demo_data
+    from atip.law.articles import default_library
 
     seed = demo_data.load(name)
     case = seed.case

@@ -7,10 +7,10 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from atip.cases import NewRequest, Register
-from atip.config import load_settings
-from atip.db import open_engine
-from atip.workspace import init_workspace
+from atip.register.recorder import NewRequest, Register
+from atip.register.settings import load_settings
+from atip.register.db import open_engine
+from atip.register.workspace import init_workspace
 
 PROFILE = {
     "name": "Ministère de l'Immigration, de la Francisation et de l'Intégration",
@@ -127,7 +127,7 @@ def build_demo(
                     getattr(register, action)(ref, *args)
         yield f"logged {register.count()} sample requests"
         if letters:
-            from atip.demo_letters import write_demo_letters
+            from atip.demo.letters import write_demo_letters
 
             yield from write_demo_letters(register, folder / "letters", today)
         if show is not None:

@@ -14,11 +14,11 @@ from sqlalchemy import Engine, insert, text, update
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import col, select
 
-from atip import db
-from atip.cases import PERSONAL, Register
-from atip.config import Settings
+from atip.register import db
+from atip.register.recorder import PERSONAL, Register
+from atip.register.settings import Settings
 from atip.errors import DatabaseError, RefusedError
-from atip.models import Annex, Decision, Event, Request, Requester
+from atip.register.models import Annex, Decision, Event, Request, Requester
 
 _CHUNK = 500  # ids per IN (...) list: well under SQLite's and PostgreSQL's parameter limits
 _READ_BLOCK = 1 << 20
@@ -270,8 +270,8 @@ def purge_personal_information(register: Register, before: date, today: date | N
 
 def _scrub_texts(session: Any, ids: list[int]) -> None:
     """Replace each requester's identity in the stored text of their own request."""
-    from atip.annexes import Section
-    from atip.redaction import REDACTED, name_pattern, scrub
+    from atip.register.annexes import Section
+    from atip.register.redaction import REDACTED, name_pattern, scrub
 
     people = session.execute(select(Requester).where(col(Requester.request_id).in_(ids)))
     for person in people.scalars():

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal
 
-from atip.calendar import Calendar, PeriodEnd
+from atip.law.closed_days import Calendar, PeriodEnd
 from atip.errors import InputError, RefusedError
 
 __all__ = [

@@ -8,9 +8,9 @@ from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from datetime import date
 from pathlib import Path
 
-from atip.cases import Register
-from atip.config import Settings
-from atip.lettering import Job, Rendered, discard, due_letters, make_job, record, render_job
+from atip.register.recorder import Register
+from atip.register.settings import Settings
+from atip.letters.issuing import Job, Rendered, discard, due_letters, make_job, record, render_job
 
 PARALLEL_FROM = 4  # below this many letters, one process is faster than starting workers
 

@@ -41,7 +41,7 @@ def bar_chart(
     height: int = 150,
 ) -> str:
     """Stacked bars as inline SVG: `series` is (legend, values, colour) from the bottom up."""
-    from atip.formatting import number
+    from atip.french import number
 
     left, right, top, bottom = 8, 8, 16, 30
     legend_height = 14 if len(series) > 1 else 0
@@ -101,9 +101,9 @@ def annual_html(
     from jinja2 import Environment, FileSystemLoader, select_autoescape
     from markupsafe import Markup
 
-    from atip.formatting import long_date, number, typography
-    from atip.render import find_template
-    from atip.reports import article_key
+    from atip.french import long_date, number, typography
+    from atip.letters.rendering import find_template
+    from atip.reports.annual import article_key
 
     env = Environment(
         loader=FileSystemLoader([str(d) for d in template_dirs]),
@@ -162,7 +162,7 @@ def annual_pdf(
     from weasyprint import CSS, HTML  # type: ignore[import-untyped]
     from weasyprint.text.fonts import FontConfiguration  # type: ignore[import-untyped]
 
-    from atip.render import find_template
+    from atip.letters.rendering import find_template
 
     # Each file is looked up on its own, so a workspace may override only the HTML or the CSS.
     html = annual_html(report, months, organisation, template_dirs, as_of)

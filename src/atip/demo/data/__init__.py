@@ -13,7 +13,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from atip.letters import DecisionData, LetterCase, Profile
+from atip.letters.content import DecisionData, LetterCase, Profile
 
 HERE = Path(__file__).resolve().parent
 SEEDS = ("seed2020", "seed2024")
@@ -48,8 +48,8 @@ def profile() -> Profile:
 
 
 def sections(name: str) -> tuple[Any, ...]:
-    """The annexes of one seed re-creation, built by atip.annexes from their files."""
-    from atip import annexes
+    """The annexes of one seed re-creation, built by atip.register.annexes from their files."""
+    from atip.register import annexes
 
     base = folder(name)
     built = []

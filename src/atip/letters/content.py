@@ -17,14 +17,14 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from atip import formatting
+from atip import french
 from atip.errors import InputError, RefusedError
 
 if TYPE_CHECKING:
     from jinja2 import Environment
 
-    from atip.annexes import Section
-    from atip.articles import LawLibrary
+    from atip.register.annexes import Section
+    from atip.law.articles import LawLibrary
 
 LETTER_KINDS = ("acknowledgement", "extension", "decision")
 REQUEST_KINDS = ("documents", "personal")
@@ -227,7 +227,7 @@ def prose(text: str) -> str:
 
     protected = URL_PATTERN.sub(keep, clean(text))
     lines = [
-        formatting.typography(line) if line.strip() else line for line in protected.split("\n")
+        french.typography(line) if line.strip() else line for line in protected.split("\n")
     ]
     out = "\n".join(lines)
     return re.sub(r"\x02(\d+)\x03", lambda m: urls[int(m.group(1))], out).replace(
@@ -545,17 +545,17 @@ def _wording_context(
         "org": org,
         "act_title": act_title,
         "reference": clean(case.reference),
-        "received": formatting.long_date(case.received_on),
+        "received": french.long_date(case.received_on),
         "clarified": (
-            formatting.date_in_letter(case.clarified_on, letter_date) if case.clarified_on else None
+            french.date_in_letter(case.clarified_on, letter_date) if case.clarified_on else None
         ),
         "subject": _encode_subject(case.subject),
-        "response_due": formatting.long_date(case.response_due),
-        "extended_due": formatting.long_date(case.extended_due),
-        "decision_due": formatting.long_date(case.decision_due),
-        "extended_on": formatting.long_date(case.extended_on) if case.extended_on else None,
+        "response_due": french.long_date(case.response_due),
+        "extended_due": french.long_date(case.extended_due),
+        "decision_due": french.long_date(case.decision_due),
+        "extended_on": french.long_date(case.extended_on) if case.extended_on else None,
         "third_party_notified": (
-            formatting.long_date(case.third_party_notified_on)
+            french.long_date(case.third_party_notified_on)
             if case.third_party_notified_on
             else None
         ),
@@ -605,7 +605,7 @@ def build_letter(
     published: bool = False,
 ) -> Letter:
     """Assemble one letter (acknowledgement, extension or decision) of a request."""
-    from atip.articles import ACT_TITLE
+    from atip.law.articles import ACT_TITLE
 
     if kind not in LETTER_KINDS:
         raise InputError(f"unknown letter kind {kind!r}: use one of {', '.join(LETTER_KINDS)}")
@@ -659,7 +659,7 @@ def build_letter(
         letter_date=letter_date,
         published=published,
         letterhead=letterhead,
-        place_date=prose(formatting.place_and_date(clean(profile.city).strip(), letter_date)),
+        place_date=prose(french.place_and_date(clean(profile.city).strip(), letter_date)),
         addressee=() if published else _addressee(case),
         reference_line=f"{prose('N/Réf. :')} {reference}",
         subject_line=f"{prose('Objet :')} {subject}",
