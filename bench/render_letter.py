@@ -61,16 +61,16 @@ def _plain(value: Any) -> Any:
 def prepare(workspace: Path, reference: str, letter_date: date, folder: Path) -> None:
     """Write letter.html, letter.css and letter.json for the baselines into `folder`."""
     from atip.law.articles import default_library
-    from atip.register.recorder import Register
-    from atip.register.settings import load_settings
-    from atip.register.db import open_engine
-    from atip.letters.issuing import load_letter_case, profile_of
     from atip.letters.content import build_letter
+    from atip.letters.issuing import load_letter_case, profile_of
     from atip.letters.rendering import CSS_FILE, _font_css, find_template, html_text
+    from atip.register.db import open_engine
+    from atip.register.recorder import Recorder
+    from atip.register.settings import load_settings
     from atip.resources import search_path
 
     settings = load_settings(workspace)
-    register = Register(open_engine(settings.database_url), settings)
+    register = Recorder(open_engine(settings.database_url), settings)
     templates = search_path("templates", workspace)
     letter = build_letter(
         "decision",
@@ -112,7 +112,7 @@ def warm(workspace: Path, reference: str, letter_date: date, given: Path, runs: 
     data = json.loads((given / "letter.json").read_text(encoding="utf-8"))
 
     def atip_render(fmt: str) -> None:
-        job = make_job(app.register, app.settings, reference, "decision", formats=(fmt,),
+        job = make_job(app.recorder, app.settings, reference, "decision", formats=(fmt,),
                        out_dir=out, letter_date=letter_date)  # fmt: skip
         discard(render_job(job).staged.values())
 

@@ -384,8 +384,8 @@ from atip.letters import issuing as lettering
 
 workspace, out, jobs = Path(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3])
 app = App(workspace)
-register = app.register
-refs = [view["reference"] for view in register.list(date(2025, 1, 1)) if view["decided_on"]]
+register = app.recorder
+refs = [view["reference"] for view in app.reader.requests(date(2025, 1, 1)) if view["decided_on"]]
 out.mkdir()
 start = time.perf_counter()
 work = [
@@ -663,7 +663,7 @@ METHOD = """\
 - This machine is shared and noisy: between runs the `import sqlmodel` floor itself moved
   from 0.35 s to 0.59 s, and the `request show` ratios from 1.22 to 1.39. The `request show`
   goal (<= 1.3x) is at the edge: atip adds about 70-100 ms of imports to the floor, of which
-  `atip.register.models` (creating the SQLModel table classes) is 25-45 ms, click 10-20 ms, the SQLite
+  the models module (creating the SQLModel table classes) is 25-45 ms, click 10-20 ms, the SQLite
   dialect and driver about 8 ms; the command itself runs in about 20 ms.
 - On PostgreSQL every command also imports psycopg (about 80 ms), which the floor does not.
 - Render: the rendering itself (in process, imports done) meets the goal: atip builds the

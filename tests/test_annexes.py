@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from atip.errors import DatabaseError, InputError
 from atip.register import annexes
 from atip.register.annexes import (
     Section,
@@ -20,7 +21,6 @@ from atip.register.annexes import (
     table_section,
     text_section,
 )
-from atip.errors import DatabaseError, InputError
 
 DATA = Path(__file__).parent / "data" / "annexes"
 VILLES_COUNT = (

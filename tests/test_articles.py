@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from atip.errors import InputError, NotFoundError, RefusedError
 from atip.law.articles import (
     ACT_TITLE,
     LawLibrary,
@@ -16,7 +17,6 @@ from atip.law.articles import (
     file_name,
     normalise_number,
 )
-from atip.errors import InputError, NotFoundError, RefusedError
 from atip.resources import packaged_dir
 
 SHIPPED = ["1", "10", "13", "45", "46", "49", "53", "54", "98"]

@@ -1,6 +1,6 @@
 """Many clerks at once: 4 processes write to one workspace at the same time, on each backend.
 
-Each process is a clerk with its own connection (the Register API in a forked process, or the
+Each process is a clerk with its own connection (the Recorder API in a forked process, or the
 real CLI in a subprocess). Afterwards nothing is lost, references are unique and the journal
 holds exactly the events the operations must write.
 """
@@ -24,7 +24,7 @@ CLERKS = 4
 CREATES = 10  # per clerk; then 5 clarify, 5 extend and 5 decide: 25 operations each
 START = date(2024, 5, 1)
 
-# Events each operation must write (cases.Register): a creation journals its facts and, apart,
+# Events each operation must write (register.recorder.Recorder): a creation journals its facts and, apart,
 # the requester; a clarification its date; an extension its date; a decision its date, its
 # outcome and its articles.
 EVENTS_PER_OPERATION = {
@@ -43,11 +43,11 @@ def _clerk(path: str, url: str, n: int, barrier: object, out: object) -> None:
     """One clerk's 25 operations, started together with the others; reports its references."""
     try:
         from atip.register import db
-        from atip.register.recorder import NewRequest, Register
+        from atip.register.recorder import NewRequest, Recorder
         from atip.register.settings import load_settings
 
         os.environ["ATIP_DATABASE_URL"] = url
-        register = Register(db.open_engine(url), load_settings(Path(path)), who=f"clerk-{n}")
+        register = Recorder(db.open_engine(url), load_settings(Path(path)), who=f"clerk-{n}")
         barrier.wait(timeout=60)  # type: ignore[attr-defined]
         refs: list[str] = []
         for i in range(CREATES):
@@ -142,11 +142,11 @@ def test_two_clerks_taking_the_same_reference_one_is_refused(ws: Workspace) -> N
 def _same_reference(path: str, url: str, n: int, barrier: object, out: object) -> None:
     try:
         from atip.register import db
-        from atip.register.recorder import NewRequest, Register
+        from atip.register.recorder import NewRequest, Recorder
         from atip.register.settings import load_settings
 
         os.environ["ATIP_DATABASE_URL"] = url
-        register = Register(db.open_engine(url), load_settings(Path(path)), who=f"clerk-{n}")
+        register = Recorder(db.open_engine(url), load_settings(Path(path)), who=f"clerk-{n}")
         barrier.wait(timeout=60)  # type: ignore[attr-defined]
         register.create(
             NewRequest(received_on=START, requester=f"P{n}", subject="s", reference="500")
@@ -204,11 +204,10 @@ def test_a_clerk_reads_while_another_holds_a_long_write(sqlite_ws: Workspace) ->
     import sqlite3
 
     from atip.register import db
-    from atip.register.recorder import NewRequest, Register
+    from atip.register.recorder import NewRequest, Recorder
     from atip.register.settings import load_settings
 
-    register = Register(db.open_engine(_url(sqlite_ws)), load_settings(sqlite_ws.path))
-    register.sync_rules()
+    register = Recorder(db.open_engine(_url(sqlite_ws)), load_settings(sqlite_ws.path))
     ref = register.create(NewRequest(received_on=START, requester="Jeanne", subject="s"))
     register.engine.dispose()
     writer = sqlite3.connect(sqlite_ws.path / "db" / "atip.sqlite", isolation_level=None)

@@ -9,8 +9,8 @@ from datetime import date
 
 import pytest
 
-from atip.french import EXPECTED, parse_date
 from atip.errors import InputError
+from atip.french import EXPECTED, parse_date
 
 ACCEPTED = [
     # ISO

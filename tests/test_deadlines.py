@@ -9,6 +9,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
+from atip.errors import InputError, RefusedError
 from atip.law.deadlines import (
     Facts,
     Rules,
@@ -19,7 +20,6 @@ from atip.law.deadlines import (
     days_left,
     deemed_refusal,
 )
-from atip.errors import InputError, RefusedError
 
 D = date.fromisoformat
 A = Rules()  # policy A: Saturdays open (literal reading of I-16)

@@ -316,7 +316,7 @@ def test_backup_into_a_missing_folder_is_refused(sqlite_ws: Workspace, tmp_path:
 
 
 def test_backup_on_postgresql_names_pg_dump_and_no_password(tmp_path: Path) -> None:
-    from atip.register.maintenance import pg_dump_hint
+    from atip.register.backup import pg_dump_hint
 
     line = pg_dump_hint(
         "postgresql+psycopg://clerk:s3cret@db.example:5433/atip?options=-csearch_path%3Dbureau",
@@ -427,8 +427,8 @@ def test_check_finds_a_corrupted_sqlite_file(sqlite_ws: Workspace) -> None:
 def test_backup_onto_a_file_system_without_hard_links(
     sqlite_ws: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from atip.register.backup import backup_database
     from atip.register.settings import load_settings
-    from atip.register.maintenance import backup_database
 
     sqlite_ws.new("--received", "2024-05-17", "--requester", "A", "--subject", "s")
 

@@ -21,11 +21,11 @@ import pytest
 from docx import Document
 
 from atip.demo import data as demo_data
-from atip.register.annexes import Section
-from atip.law.articles import ACT_TITLE, default_library
 from atip.errors import InputError, RefusedError
+from atip.law.articles import ACT_TITLE, default_library
 from atip.letters.content import DecisionData, Letter, LetterCase, build_letter
 from atip.letters.rendering import atomic_write_bytes, html_text, write_docx, write_pdf
+from atip.register.annexes import Section
 from atip.resources import search_path
 
 GOLDEN = Path(__file__).parent / "golden"

@@ -184,7 +184,6 @@ def typography(text: str) -> str:
 # --------------------------------------------------------------------------- reading dates
 
 
-
 EXPECTED = "expected YYYY-MM-DD, DD/MM/YYYY or a French date such as '17 mai 2024'"
 MIN_YEAR, MAX_YEAR = 1900, 2100
 

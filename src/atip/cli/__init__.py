@@ -81,7 +81,9 @@ class App:
         self.workspace_option = workspace
         self._settings: Any = None
         self._engine: Any = None
-        self._register: Any = None
+        self._recorder: Any = None
+        self._reader: Any = None
+        self._rules_synced = False
 
     @property
     def settings(self) -> Any:
@@ -96,8 +98,8 @@ class App:
     def engine(self) -> Any:
         """An engine on the workspace's database at the current schema."""
         if self._engine is None:
-            from atip.register import db
             from atip.errors import DatabaseError
+            from atip.register import db
 
             path = self.settings.sqlite_path
             if path is not None and not path.exists():
@@ -105,15 +107,33 @@ class App:
             self._engine = db.open_engine(self.settings.database_url)
         return self._engine
 
-    @property
-    def register(self) -> Any:
-        """The register (atip.cases.Register), with dates in step with atip.toml's rules."""
-        if self._register is None:
-            from atip.register.recorder import Register
+    def _synced_engine(self) -> Any:
+        """The engine, once the stored dates are in step with atip.toml's deadline rules."""
+        if not self._rules_synced:
+            from atip.register.facts import rules_of
+            from atip.register.recompute import sync_rules
 
-            self._register = Register(self.engine, self.settings)
-            self._register.sync_rules()
-        return self._register
+            sync_rules(self.engine, rules_of(self.settings))
+            self._rules_synced = True
+        return self.engine
+
+    @property
+    def recorder(self) -> Any:
+        """The register's writes (atip.register.recorder.Recorder)."""
+        if self._recorder is None:
+            from atip.register.recorder import Recorder
+
+            self._recorder = Recorder(self._synced_engine(), self.settings)
+        return self._recorder
+
+    @property
+    def reader(self) -> Any:
+        """The register's reads (atip.register.reader.Reader)."""
+        if self._reader is None:
+            from atip.register.reader import Reader
+
+            self._reader = Reader(self._synced_engine(), self.settings)
+        return self._reader
 
     def close(self) -> None:
         """Release the database connections."""

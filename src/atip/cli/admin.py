@@ -32,8 +32,8 @@ def init(directory: Path | None, organisation: str) -> None:
 @click.option("--no-letters", is_flag=True, help="Only the register, no letters.")
 def demo(directory: Path, no_letters: bool) -> None:
     """A sample workspace with requests in every state, and their letters."""
-    from atip.demo import build_demo
     from atip.cli.display import print_table
+    from atip.demo import build_demo
 
     for line in build_demo(directory, letters=not no_letters, show=print_table):
         click.echo(line)
@@ -44,7 +44,7 @@ def demo(directory: Path, no_letters: bool) -> None:
 @pass_app
 def backup(app: App, dest: Path) -> None:
     """Copy the database safely while clerks use it (SQLite); says how for PostgreSQL."""
-    from atip.register.maintenance import backup_database
+    from atip.register.backup import backup_database
 
     click.echo(backup_database(app.settings, dest))
 
@@ -53,7 +53,7 @@ def backup(app: App, dest: Path) -> None:
 @pass_app
 def check(app: App) -> None:
     """Check the database's integrity and the issued letters against their hashes."""
-    from atip.register.maintenance import check_workspace
+    from atip.register.integrity import check_workspace
 
     problems = check_workspace(app.settings, app.engine)
     for line in problems:
@@ -68,7 +68,7 @@ def check(app: App) -> None:
 @pass_app
 def purge(app: App, before: date) -> None:
     """Remove the personal information of closed requests, keeping the statistics."""
-    from atip.register.maintenance import purge_personal_information
+    from atip.register.purge import purge_personal_information
 
-    count = purge_personal_information(app.register, before)
+    count = purge_personal_information(app.recorder, before)
     click.echo(f"purged the personal information of {count} request(s)")

@@ -56,7 +56,7 @@ def add(
         raise click.UsageError("--suppress-below and --column go together")
     if suppress_below is not None and not table:
         raise click.UsageError("--suppress-below applies to --table")
-    app.register.require(ref)
+    app.reader.require(ref)
     if table:
         section = annexes.table_section(
             table, title, source, suppress_below=suppress_below, column=column
@@ -66,7 +66,7 @@ def add(
     else:
         assert text is not None
         section = annexes.text_section(text, title, source)
-    number = app.register.add_annex(ref, section)
+    number = app.recorder.add_annex(ref, section)
     click.echo(f"{ref}: annex {number} « {section.title} » added")
 
 
@@ -76,7 +76,7 @@ def add(
 @pass_app
 def list_annexes(app: App, ref: str, as_json: bool) -> None:
     """List a request's annexes in order."""
-    sections = app.register.annexes(ref)
+    sections = app.reader.annexes(ref)
     if as_json:
         import json
 
@@ -99,5 +99,5 @@ def list_annexes(app: App, ref: str, as_json: bool) -> None:
 @pass_app
 def remove(app: App, ref: str, number: int) -> None:
     """Detach annex NUMBER; the ones after it move up."""
-    title = app.register.remove_annex(ref, number)
+    title = app.recorder.remove_annex(ref, number)
     click.echo(f"{ref}: annex {number} « {title} » removed")

@@ -84,7 +84,7 @@ def print_request(view: dict[str, Any], *, journal: bool = False) -> None:
 
 
 def _timeliness(decided_on: str, due: str) -> str:
-    """"on time" or "N days late", from two ISO dates."""
+    """ "on time" or "N days late", from two ISO dates."""
     from datetime import date
 
     late = (date.fromisoformat(decided_on) - date.fromisoformat(due)).days

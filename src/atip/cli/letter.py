@@ -56,7 +56,7 @@ def letter(
     day = letter_date or date.today()
     if ref is not None:
         job = lettering.make_job(
-            app.register,
+            app.recorder,
             app.settings,
             ref,
             kind,
@@ -65,11 +65,11 @@ def letter(
             letter_date=day,
         )
         lettering.check_out_dir(out_dir)  # only now: a refused letter leaves no new folder
-        for path in lettering.issue(app.register, job, reissue=reissue):
+        for path in lettering.issue(app.recorder, job, reissue=reissue):
             click.echo(str(path))
         return
     from atip.letters.batch import issue_all_due
 
     lettering.check_out_dir(out_dir)
-    for path in issue_all_due(app.register, app.settings, out_dir, formats, day, jobs):
+    for path in issue_all_due(app.recorder, app.settings, out_dir, formats, day, jobs):
         click.echo(str(path))

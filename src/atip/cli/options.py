@@ -16,8 +16,8 @@ class DateType(click.ParamType):
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> date:
         if isinstance(value, date):
             return value
-        from atip.french import parse_date
         from atip.errors import InputError
+        from atip.french import parse_date
 
         try:
             return parse_date(str(value))

@@ -70,11 +70,11 @@ def _no_out_for_table(fmt: str, out: Path | None) -> None:
 @pass_app
 def deadlines_report(app: App, as_of: date | None, fmt: str, out: Path | None) -> None:
     """Every open request with its governing date: late first, then due soonest."""
-    from atip.reports.annual import DEADLINE_KEYS, deadlines
+    from atip.reports.deadlines import DEADLINE_KEYS, deadlines
 
     _no_out_for_table(fmt, out)
     day = today(as_of)
-    rows = deadlines(app.register, day)
+    rows = deadlines(app.reader, day)
     if fmt == "json":
         _emit(_json_rows(rows), out)
     elif fmt == "csv":
@@ -130,7 +130,7 @@ def annual_report(
 
     _no_out_for_table(fmt, out)
     day = today(as_of)
-    engine = app.register.engine  # through the register: dates in step with atip.toml first
+    engine = app.reader.engine  # through the reader: dates in step with atip.toml first
     data = annual(engine, fiscal_year, day)
     if fmt == "json":
         import json
@@ -140,8 +140,8 @@ def annual_report(
         rows = [[key, docs, personal] for key, _, docs, personal in annual_rows(data)]
         _emit(_csv(["item", "documents", "personal"], rows), out)
     elif fmt == "pdf":
-        from atip.reports.annual_pdf import annual_pdf
         from atip.reports.annual import monthly_received
+        from atip.reports.annual_pdf import annual_pdf
         from atip.resources import search_path
 
         pdf = annual_pdf(
@@ -185,8 +185,8 @@ def annual_report(
 def publish(app: App, ref: str, out: Path, fmt: str) -> None:
     """The decision letter and annexes for the website, without the requester's identity."""
     from atip.letters.issuing import FORMATS
-    from atip.reports.annual import publish as publish_decision
+    from atip.reports.publish import publish as publish_decision
 
     # Absolute: the path is journaled, and `atip check` may run from another folder.
-    for path in publish_decision(app.register, app.settings, ref, out.absolute(), FORMATS[fmt]):
+    for path in publish_decision(app.recorder, app.settings, ref, out.absolute(), FORMATS[fmt]):
         click.echo(str(path))

@@ -55,7 +55,7 @@ def new(
     """Log a request; prints its reference."""
     from atip.register.recorder import NewRequest
 
-    reference = app.register.create(
+    reference = app.recorder.create(
         NewRequest(
             received_on=received,
             requester=requester,
@@ -81,7 +81,7 @@ def new(
 @pass_app
 def clarify(app: App, ref: str, on: date, keep_clock: bool) -> None:
     """Record that the requester made the request precise."""
-    app.register.clarify(ref, on, keep_clock)
+    app.recorder.clarify(ref, on, keep_clock)
     _summary(app, ref)
 
 
@@ -91,7 +91,7 @@ def clarify(app: App, ref: str, on: date, keep_clock: bool) -> None:
 @pass_app
 def extend(app: App, ref: str, on: date) -> None:
     """Record the notice of the 10-day extension (article 47)."""
-    app.register.extend(ref, on)
+    app.recorder.extend(ref, on)
     _summary(app, ref)
 
 
@@ -102,7 +102,7 @@ def extend(app: App, ref: str, on: date) -> None:
 @pass_app
 def third_party(app: App, ref: str, notified: date, observations: date | None) -> None:
     """Record the notice to a third party and its observations (article 49)."""
-    app.register.third_party(ref, notified, observations)
+    app.recorder.third_party(ref, notified, observations)
     _summary(app, ref)
 
 
@@ -135,11 +135,11 @@ def decide(
 ) -> None:
     """Record the decision."""
     from atip.law.articles import default_library
-    from atip.register.recorder import split_articles
+    from atip.register.validation import split_articles
 
     text = _read_text(body) if body else ""
     library = default_library(app.settings.workspace)
-    app.register.decide(
+    app.recorder.decide(
         ref,
         on,
         outcome,
@@ -158,7 +158,7 @@ def decide(
 @pass_app
 def review(app: App, ref: str, filed: date) -> None:
     """Record that the requester applied to the Commission for review (article 135)."""
-    app.register.review(ref, filed)
+    app.recorder.review(ref, filed)
     _summary(app, ref)
 
 
@@ -170,9 +170,9 @@ def review(app: App, ref: str, filed: date) -> None:
 @pass_app
 def show(app: App, ref: str, as_of: date | None, as_json: bool, journal: bool) -> None:
     """Show a request, its dates and how each was reached."""
-    view = app.register.show(ref, today(as_of))
+    view = app.reader.show(ref, today(as_of))
     if journal or as_json:
-        view["journal"] = app.register.journal(ref)
+        view["journal"] = app.reader.journal(ref)
     if as_json:
         print_json(view)
         return
@@ -201,7 +201,7 @@ def list_(
     """List requests, late first, then by decision date."""
     if as_json and as_csv:
         raise click.UsageError("choose one of --json and --csv")
-    rows = app.register.list(
+    rows = app.reader.requests(
         today(as_of), open_only=open_only, overdue=overdue, due_within=due_within
     )
     if as_json:
@@ -222,12 +222,12 @@ def import_(app: App, file: Path) -> None:
     """Import a register (CSV or XLSX), all or nothing."""
     from atip.register.imports import import_register
 
-    count = import_register(app.register, file)
+    count = import_register(app.recorder, file)
     click.echo(f"imported {count} requests from {file.name}")
 
 
 def _summary(app: App, ref: str) -> None:
-    view = app.register.show(ref, date.today())
+    view = app.reader.show(ref, date.today())
     click.echo(f"{ref}: {view['status']}, decision due {view['decision_due']}")
 
 

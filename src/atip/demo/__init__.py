@@ -7,9 +7,10 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from atip.register.recorder import NewRequest, Register
-from atip.register.settings import load_settings
 from atip.register.db import open_engine
+from atip.register.reader import Reader
+from atip.register.recorder import NewRequest, Recorder
+from atip.register.settings import load_settings
 from atip.register.workspace import init_workspace
 
 PROFILE = {
@@ -114,8 +115,8 @@ def build_demo(
     settings = load_settings(folder)
     engine = open_engine(settings.database_url)
     try:
-        register = Register(engine, settings, who="demo")
-        register.sync_rules()
+        register = Recorder(engine, settings, who="demo")
+        reader = Reader(engine, settings)
         today = today or date.today()
         for new, events in _sample(today):
             ref = register.create(new)
@@ -125,13 +126,13 @@ def build_demo(
                     register.decide(ref, on, outcome, articles)
                 else:
                     getattr(register, action)(ref, *args)
-        yield f"logged {register.count()} sample requests"
+        yield f"logged {reader.count()} sample requests"
         if letters:
             from atip.demo.letters import write_demo_letters
 
-            yield from write_demo_letters(register, folder / "letters", today)
+            yield from write_demo_letters(register, reader, folder / "letters", today)
         if show is not None:
             yield f"\nThe register as `atip --workspace {folder} request list` shows it:"
-            show(register.list(today), today)
+            show(reader.requests(today), today)
     finally:
         engine.dispose()

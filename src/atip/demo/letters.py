@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from atip.register.recorder import NewRequest, Register
 from atip.letters.issuing import check_out_dir, issue, make_job
+from atip.register.reader import Reader
+from atip.register.recorder import NewRequest, Recorder
 
 
-def _seed_request(register: Register, name: str) -> tuple[str, date]:
+def _seed_request(register: Recorder, name: str) -> tuple[str, date]:
     """Log a seed request, its annexes and its decision, as a clerk would."""
     from atip.demo import data as demo_data
     from atip.law.articles import default_library
@@ -45,7 +46,7 @@ def _seed_request(register: Register, name: str) -> tuple[str, date]:
     return ref, seed.letter_date
 
 
-def write_demo_letters(register: Register, out_dir: Path, today: date) -> list[str]:
+def write_demo_letters(register: Recorder, reader: Reader, out_dir: Path, today: date) -> list[str]:
     """Write the two seed decisions, an acknowledgement and an extension notice."""
     check_out_dir(out_dir)
     written: list[Path] = []
@@ -62,7 +63,7 @@ def write_demo_letters(register: Register, out_dir: Path, today: date) -> list[s
             letter_date=letter_date,
         )
         written += issue(register, job)
-    open_rows = [r for r in register.list(today, open_only=True)]
+    open_rows = reader.requests(today, open_only=True)
     first = open_rows[-1]["reference"] if open_rows else None
     if first is not None:
         received = date.fromisoformat(open_rows[-1]["received_on"])

@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal
 
-from atip.law.closed_days import Calendar, PeriodEnd
 from atip.errors import InputError, RefusedError
+from atip.law.closed_days import Calendar, PeriodEnd
 
 __all__ = [
     "Deadlines",
@@ -327,37 +327,37 @@ def check_extension(facts: Facts, on: date, rules: Rules = _DEFAULT_RULES) -> No
             f"the request was already extended on {facts.extended_on.isoformat()} "
             "(a. 47 allows one extension of at most 10 days)"
         )
-    if facts.decided_on is not None:
-        raise RefusedError(
-            f"the request was decided on {facts.decided_on.isoformat()}; "
-            "it can no longer be extended"
-        )
-    start = clock_start(facts, rules)
-    if on < start:
-        raise _before("extension date", on, "clock start", start)
-    response_due = rules.law_calendar.period_end(start, RESPONSE_DAYS).due
-    if on > response_due:
-        raise RefusedError(
-            "the extension notice must be sent on or before the response date "
-            f"{response_due.isoformat()} (a. 47); {on.isoformat()} is too late"
-        )
+    _check_notice(facts, on, "extension", "it can no longer be extended", "a. 47", rules)
 
 
 def check_third_party(facts: Facts, notified_on: date, rules: Rules = _DEFAULT_RULES) -> None:
     """Raise RefusedError when a third-party notice sent on `notified_on` is not allowed (a. 49)."""
+    _check_notice(
+        facts,
+        notified_on,
+        "third-party notice",
+        "a third party can no longer be notified",
+        "a. 49 al. 1",
+        rules,
+    )
+
+
+def _check_notice(
+    facts: Facts, on: date, notice: str, too_late: str, article: str, rules: Rules
+) -> None:
+    """A notice the law wants sent within the response period: after the clock start, on or
+    before the response date, and before any decision."""
     if facts.decided_on is not None:
-        raise RefusedError(
-            f"the request was decided on {facts.decided_on.isoformat()}; "
-            "a third party can no longer be notified"
-        )
+        raise RefusedError(f"the request was decided on {facts.decided_on.isoformat()}; {too_late}")
     start = clock_start(facts, rules)
-    if notified_on < start:
-        raise _before("third-party notice date", notified_on, "clock start", start)
+    if on < start:
+        raise _before(f"{notice} date", on, "clock start", start)
     response_due = rules.law_calendar.period_end(start, RESPONSE_DAYS).due
-    if notified_on > response_due:
+    if on > response_due:
+        name = "extension notice" if notice == "extension" else notice
         raise RefusedError(
-            "the third-party notice must be sent on or before the response date "
-            f"{response_due.isoformat()} (a. 49 al. 1); {notified_on.isoformat()} is too late"
+            f"the {name} must be sent on or before the response date "
+            f"{response_due.isoformat()} ({article}); {on.isoformat()} is too late"
         )
 
 

@@ -8,15 +8,15 @@ from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from datetime import date
 from pathlib import Path
 
-from atip.register.recorder import Register
-from atip.register.settings import Settings
 from atip.letters.issuing import Job, Rendered, discard, due_letters, make_job, record, render_job
+from atip.register.recorder import Recorder
+from atip.register.settings import Settings
 
 PARALLEL_FROM = 4  # below this many letters, one process is faster than starting workers
 
 
 def issue_all_due(
-    register: Register,
+    register: Recorder,
     settings: Settings,
     out_dir: Path,
     formats: tuple[str, ...],

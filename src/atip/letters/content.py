@@ -23,8 +23,8 @@ from atip.errors import InputError, RefusedError
 if TYPE_CHECKING:
     from jinja2 import Environment
 
-    from atip.register.annexes import Section
     from atip.law.articles import LawLibrary
+    from atip.register.annexes import Section
 
 LETTER_KINDS = ("acknowledgement", "extension", "decision")
 REQUEST_KINDS = ("documents", "personal")
@@ -226,9 +226,7 @@ def prose(text: str) -> str:
         return f"\x02{len(urls) - 1}\x03{tail}"
 
     protected = URL_PATTERN.sub(keep, clean(text))
-    lines = [
-        french.typography(line) if line.strip() else line for line in protected.split("\n")
-    ]
+    lines = [french.typography(line) if line.strip() else line for line in protected.split("\n")]
     out = "\n".join(lines)
     return re.sub(r"\x02(\d+)\x03", lambda m: urls[int(m.group(1))], out).replace(
         "\u202f", "\u00a0"
@@ -555,9 +553,7 @@ def _wording_context(
         "decision_due": french.long_date(case.decision_due),
         "extended_on": french.long_date(case.extended_on) if case.extended_on else None,
         "third_party_notified": (
-            french.long_date(case.third_party_notified_on)
-            if case.third_party_notified_on
-            else None
+            french.long_date(case.third_party_notified_on) if case.third_party_notified_on else None
         ),
         "outcome": decision.outcome if decision else None,
         "grounds": "",

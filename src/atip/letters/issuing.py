@@ -13,11 +13,12 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from atip.register import db
-from atip.register.recorder import Register
-from atip.register.settings import Settings
 from atip.errors import RefusedError
+from atip.register import db
 from atip.register.models import Annex, Decision, IssuedLetter, Request, Requester
+from atip.register.recorder import Recorder
+from atip.register.references import request_by_reference
+from atip.register.settings import Settings
 
 KINDS = ("acknowledgement", "extension", "decision")
 FORMATS = {"pdf": ("pdf",), "docx": ("docx",), "both": ("docx", "pdf")}
@@ -40,13 +41,13 @@ def profile_of(settings: Settings) -> Any:
     )
 
 
-def load_letter_case(register: Register, reference: str) -> Any:
+def load_letter_case(register: Recorder, reference: str) -> Any:
     """Everything a letter of this request says, read in one session."""
-    from atip.register.annexes import Section
     from atip.letters.content import DecisionData, LetterCase
+    from atip.register.annexes import Section
 
     with Session(register.engine) as session:
-        req = register.get(session, reference)
+        req = request_by_reference(session, reference)
         person = session.get(Requester, req.id) or Requester(request_id=req.id or 0)
         decision = session.get(Decision, req.id)
         annexes = session.exec(
@@ -169,12 +170,12 @@ def check_out_dir(out_dir: Path) -> Path:
     return out_dir
 
 
-def record(register: Register, rendered: Rendered, *, reissue: bool = False) -> list[Path]:
+def record(register: Recorder, rendered: Rendered, *, reissue: bool = False) -> list[Path]:
     """Journal the letter and move its files into place, in one transaction."""
     job = rendered.job
     try:
         with db.transaction(register.engine) as session:
-            req = register.get(session, job.reference)
+            req = request_by_reference(session, job.reference)
             previous = session.exec(
                 select(IssuedLetter)
                 .where(
@@ -213,7 +214,7 @@ def record(register: Register, rendered: Rendered, *, reissue: bool = False) -> 
             summary = {"kind": job.kind, "date": job.letter_date.isoformat(), **hashes}
             if previous is not None and previous.content_sha256 != rendered.content_sha256:
                 summary["reissue_of"] = previous.content_sha256
-            register._event(session, req, action, job.kind, None, summary)
+            register.event(session, req, action, job.kind, None, summary)
             session.flush()
             for stage, final, _ in rendered.staged.values():
                 os.replace(stage, final)
@@ -222,10 +223,10 @@ def record(register: Register, rendered: Rendered, *, reissue: bool = False) -> 
     return [final for _, final, _ in rendered.staged.values()]
 
 
-def issued_decision_date(register: Register, reference: str) -> date:
+def issued_decision_date(register: Recorder, reference: str) -> date:
     """The date of the last decision letter issued, else the decision's own date."""
     with Session(register.engine) as session:
-        req = register.get(session, reference)
+        req = request_by_reference(session, reference)
         letter = session.exec(
             select(IssuedLetter)
             .where(
@@ -245,7 +246,7 @@ def issued_decision_date(register: Register, reference: str) -> date:
 
 
 def make_job(
-    register: Register,
+    register: Recorder,
     settings: Settings,
     reference: str,
     kind: str,
@@ -283,12 +284,12 @@ def make_job(
     )
 
 
-def issue(register: Register, job: Job, *, reissue: bool = False) -> list[Path]:
+def issue(register: Recorder, job: Job, *, reissue: bool = False) -> list[Path]:
     """Render one letter and record it."""
     return record(register, render_job(job), reissue=reissue)
 
 
-def due_letters(register: Register) -> list[tuple[str, str]]:
+def due_letters(register: Recorder) -> list[tuple[str, str]]:
     """(reference, kind) of every letter a request should have and that was never issued."""
     with Session(register.engine) as session:
         issued = set(

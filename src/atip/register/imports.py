@@ -14,20 +14,15 @@ from sqlalchemy import Connection, bindparam, func, insert
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 
-from atip.register import db
-
-from atip.law import deadlines
-from atip.register.recorder import (
-    PERSONAL,
-    Register,
-    check_email,
-    check_reference,
-    computed_dates,
-    split_articles,
-)
-from atip.french import parse_date
 from atip.errors import AtipError, InputError, RefusedError
-from atip.register.models import KINDS, OUTCOMES, Decision, Event, Request, Requester
+from atip.french import parse_date
+from atip.law import deadlines
+from atip.register import db, references
+from atip.register.facts import computed_dates
+from atip.register.journal import PERSONAL
+from atip.register.models import Decision, Event, Request, Requester
+from atip.register.recorder import Recorder, check_kind, check_outcome
+from atip.register.validation import check_email, check_reference, split_articles
 
 # column name -> accepted spellings (named like the options of `request new`)
 ALIASES: dict[str, tuple[str, ...]] = {
@@ -80,7 +75,7 @@ def _bool(text: str, what: str) -> bool:
     raise InputError(f"{what} must be yes or no, not {text!r}")
 
 
-def import_register(register: Register, path: Path) -> int:
+def import_register(register: Recorder, path: Path) -> int:
     """Import every row of a register file, or none; returns the number imported."""
     from atip.register.annexes import read_numbered_table
 
@@ -96,7 +91,7 @@ def import_register(register: Register, path: Path) -> int:
             gc.enable()
 
 
-def _import(register: Register, path: Path, read_numbered_table: Callable[..., Any]) -> int:
+def _import(register: Recorder, path: Path, read_numbered_table: Callable[..., Any]) -> int:
     header, rows, places = read_numbered_table(path, max_rows=None)
     index = _columns(header, path.name)
     rules = register.rules
@@ -139,12 +134,10 @@ def _prepare(
     if not name or not subject:
         raise InputError("requester and subject must not be empty")
     kind = get("kind") or "documents"
-    if kind not in KINDS:
-        raise InputError(f"invalid kind {kind!r}: expected documents or personal")
+    check_kind(kind)
     outcome = get("outcome") or None
     decided = day("decided_on")
-    if outcome is not None and outcome not in OUTCOMES:
-        raise InputError(f"invalid outcome {outcome!r}: expected {', '.join(OUTCOMES)}")
+    check_outcome(outcome)
     if outcome and decided is None:
         raise InputError("an outcome needs decided_on")
     if decided is not None and outcome is None:
@@ -193,7 +186,7 @@ def _prepare(
 
 
 def _write(
-    register: Register,
+    register: Recorder,
     prepared: list[tuple[dict[str, Any], dict[str, Any], tuple[str, ...]]],
     name: str,
 ) -> None:
@@ -264,15 +257,17 @@ def _write(
         ) from None
 
 
-def _number(register: Register, session: Any, rows: list[dict[str, Any]]) -> None:
+def _number(register: Recorder, session: Any, rows: list[dict[str, Any]]) -> None:
     """Give references to rows without one, as `request new` would have, row after row."""
     missing = [row for row in rows if row["reference"] is None]
     numeric = [row for row in rows if row["reference"] and row["reference"].isdigit()]
 
-    def follow(row: dict[str, Any]) -> None:
-        register._follow_reference(session, row["reference"], row["received_on"])
+    fmt = register.settings.reference_format
 
-    if missing and numeric and register.settings.reference_format == "{seq}":
+    def follow(row: dict[str, Any]) -> None:
+        references.follow(session, fmt, row["reference"])
+
+    if missing and numeric and fmt == "{seq}":
         # Explicit numbers raise the counter in file order: number row by row. Raising it once
         # to the highest of a run of explicit numbers does what one raise per row did.
         highest: dict[str, Any] | None = None
@@ -282,7 +277,7 @@ def _number(register: Register, session: Any, rows: list[dict[str, Any]]) -> Non
                 if highest is not None:
                     follow(highest)
                     highest = None
-                row["reference"] = register._allocate(session, row["received_on"])
+                row["reference"] = references.allocate(session, fmt, row["received_on"])
             elif ref.isdigit() and (highest is None or int(ref) > int(highest["reference"])):
                 highest = row
         if highest is not None:
@@ -292,7 +287,8 @@ def _number(register: Register, session: Any, rows: list[dict[str, Any]]) -> Non
         follow(max(numeric, key=lambda row: int(row["reference"])))
     if missing:
         given = {row["reference"] for row in rows if row["reference"]}
-        refs = register._allocate_many(session, [row["received_on"] for row in missing], given)
+        received = [row["received_on"] for row in missing]
+        refs = references.allocate_many(session, fmt, received, given)
         for row, ref in zip(missing, refs, strict=True):
             row["reference"] = ref
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from atip.errors import WorkspaceError
 from atip.register import db
 from atip.register.settings import CONFIG_NAME, load_settings, write_template
-from atip.errors import WorkspaceError
 
 
 def init_workspace(folder: Path, **profile: str) -> list[str]:
@@ -26,9 +26,10 @@ def init_workspace(folder: Path, **profile: str) -> list[str]:
     engine = db.make_engine(settings.database_url)
     try:
         before, after = db.upgrade(engine)
-        from atip.register.recorder import Register
+        from atip.register.facts import rules_of
+        from atip.register.recompute import sync_rules
 
-        if Register(engine, settings).sync_rules():
+        if sync_rules(engine, rules_of(settings)):
             said.append("recomputed the stored dates for the deadline settings of atip.toml")
     finally:
         engine.dispose()

@@ -1,31 +1,18 @@
-"""What is due and late, and the yearly statistics of the Règlement sur la diffusion (a. 2)."""
+"""The yearly statistics of the Règlement sur la diffusion (A-2.1, r. 2, a. 2), in SQL."""
 
 from __future__ import annotations
 
 import re
 from datetime import date
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import Engine, and_, case, extract, func, select
 from sqlmodel import col
 
 from atip.errors import InputError
-from atip.register.models import KINDS, Decision, Request
+from atip.register.models import Decision, Request
+from atip.vocabulary import REQUEST_KINDS as KINDS
 
-if TYPE_CHECKING:
-    from atip.register.recorder import Register
-
-# The keys of one row of `report deadlines` (SPEC §7), taken from the `request show` view.
-DEADLINE_KEYS = (
-    "reference",
-    "status",
-    "kind",
-    "received_on",
-    "decision_due",
-    "days_left",
-    "deemed_refusal",
-)
 # Règlement sur la diffusion, a. 2, 1°: "acceptées, partiellement acceptées ou refusées".
 # A mixed decision gives access to part of what was asked (its letter encloses documents and
 # names grounds of refusal, as a partial one does), so it is counted as partially accepted.
@@ -52,15 +39,6 @@ FIGURES = (
     ("accommodations", "Mesures d’accommodement raisonnables"),
     ("reviews", "Demandes de révision à la Commission"),
 )
-
-
-def deadlines(register: Register, as_of: date) -> list[dict[str, Any]]:
-    """Open requests with their governing date: late first, then due soonest."""
-    # The rows of `request list --open`: this report and `request list --open / --overdue /
-    # --due-within` share one query, so they can never disagree.
-    return [
-        {key: view[key] for key in DEADLINE_KEYS} for view in register.list(as_of, open_only=True)
-    ]
 
 
 def fiscal_year(label: str) -> tuple[date, date]:
@@ -214,31 +192,3 @@ def _empty() -> dict[str, Any]:
         "accommodations": 0,
         "reviews": 0,
     }
-
-
-# --------------------------------------------------------------------------- publication
-
-
-def publish(
-    register: Register,
-    settings: Any,
-    reference: str,
-    out_dir: Path,
-    formats: tuple[str, ...] = ("docx", "pdf"),
-) -> list[Path]:
-    """The decision letter and annexes for the website, without the requester; journaled."""
-    from atip.letters import issuing as lettering
-
-    letter_date = lettering.issued_decision_date(register, reference)
-    job = lettering.make_job(
-        register,
-        settings,
-        reference,
-        "decision",
-        formats=formats,
-        out_dir=out_dir,
-        letter_date=letter_date,
-        published=True,
-    )
-    lettering.check_out_dir(out_dir)
-    return lettering.issue(register, job, reissue=True)

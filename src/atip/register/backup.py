@@ -1,0 +1,114 @@
+"""A safe copy of the database while clerks are using it."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from atip.errors import DatabaseError, RefusedError
+from atip.register import db
+from atip.register.settings import Settings
+
+
+def backup_database(settings: Settings, dest: Path) -> str:
+    """Copy the SQLite database to `dest` while it is in use; returns the line to print."""
+    source = settings.sqlite_path
+    if source is None:
+        raise RefusedError(pg_dump_hint(settings.database_url, dest))
+    if not source.is_file():
+        raise DatabaseError(f"no database at {source}: run `atip init` in the workspace")
+    dest = Path(dest)
+    if dest.exists() or dest.is_symlink():
+        raise RefusedError(f"{dest} already exists: choose a new file name for the backup")
+    if not dest.parent.is_dir():
+        raise RefusedError(f"the folder {dest.parent} does not exist")
+    # The copy is built under a temporary name (mode 0o600: it holds personal information) and
+    # linked to `dest` only when complete and checked, so a crash leaves no partial backup and
+    # a file created at `dest` meanwhile is never overwritten.
+    try:
+        fd, tmp_name = tempfile.mkstemp(dir=dest.parent, prefix=f".{dest.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise RefusedError(f"cannot write to the folder {dest.parent}: {exc.strerror}") from None
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        requests = _copy_sqlite(source, tmp)
+        _publish_new(tmp, dest)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return f"backed up {source} to {dest} ({requests} request(s))"
+
+
+def _publish_new(tmp: Path, dest: Path) -> None:
+    """Give `tmp` the name `dest`, never replacing a file that exists there."""
+    taken = RefusedError(f"{dest} already exists: choose a new file name for the backup")
+    try:
+        os.link(tmp, dest)  # atomic, and fails if dest exists
+        return
+    except FileExistsError:
+        raise taken from None
+    except OSError:
+        pass  # a file system without hard links (a USB key, a network share)
+    try:
+        os.close(os.open(dest, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+    except FileExistsError:
+        raise taken from None
+    os.replace(tmp, dest)  # over the empty file just claimed, never over another one
+
+
+def _copy_sqlite(source: Path, target: Path) -> int:
+    """Online backup (sqlite3 backup API), then a quick check of the copy; its request count."""
+    timeout = db.BUSY_TIMEOUT_MS / 1000
+    # Read-only URI: a backup never creates or changes the source.
+    src = sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro", uri=True, timeout=timeout)
+    dst = sqlite3.connect(target, timeout=timeout)
+    try:
+        src.backup(dst)
+        # One self-contained file: no -wal beside the copy.
+        dst.execute("PRAGMA journal_mode = DELETE")
+        verdict = dst.execute("PRAGMA quick_check").fetchone()[0]
+        if verdict != "ok":
+            raise DatabaseError(f"the backup copy failed its check: {verdict}")
+        return int(dst.execute("SELECT count(*) FROM requests").fetchone()[0])
+    except sqlite3.Error as exc:
+        raise DatabaseError(f"backup failed: {exc}") from None
+    finally:
+        dst.close()
+        src.close()
+
+
+def pg_dump_hint(url: str, dest: Path) -> str:
+    """One line telling how to back up a PostgreSQL database with pg_dump (never a password)."""
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    parts = ["pg_dump", "--format=custom"]
+    if parsed.host:
+        parts += ["-h", parsed.host]
+    if parsed.port:
+        parts += ["-p", str(parsed.port)]
+    if parsed.username:
+        parts += ["-U", parsed.username]
+    schema = _search_path(parsed.query.get("options"))
+    if schema:
+        parts += ["-n", schema]
+    parts += ["-f", str(dest), parsed.database or "DBNAME"]
+    return (
+        f"the database is on PostgreSQL (database {parsed.database!r}), which atip does not copy: "
+        f"run `{' '.join(parts)}`"
+    )
+
+
+def _search_path(options: Any) -> str | None:
+    """The schema named by `options=-csearch_path=…` in a URL, if any."""
+    if isinstance(options, tuple):
+        options = " ".join(options)
+    if not options:
+        return None
+    for option in str(options).split():
+        if option.startswith("-csearch_path="):
+            return option.split("=", 1)[1].split(",")[0] or None
+    return None

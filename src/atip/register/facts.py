@@ -1,0 +1,64 @@
+"""From a stored request to the deadline engine's inputs, and back to the stored dates."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import date
+from typing import Literal, cast
+
+from atip.law import deadlines
+from atip.register.models import Request
+from atip.register.settings import Settings
+
+# The columns of `requests` that atip.law.deadlines computes from the facts.
+COMPUTED = (
+    "clock_starts_on",
+    "response_due",
+    "extended_due",
+    "observations_due",
+    "third_party_due",
+    "decision_due",
+    "review_deadline",
+    "executory_on",
+)
+
+
+def rules_of(settings: Settings) -> deadlines.Rules:
+    """The deadline rules the workspace settings choose."""
+    return deadlines.Rules(
+        saturdays_closed=settings.saturdays_closed,
+        clarification_restarts_clock=settings.clarification_restarts_clock,
+        review_calendar=cast(Literal["law", "review-body"], settings.review_calendar),
+        proclaimed=dict(settings.proclaimed),
+    )
+
+
+def rules_fingerprint(rules: deadlines.Rules) -> str:
+    """A hash that changes whenever a rule input from atip.toml changes."""
+    data = [
+        rules.saturdays_closed,
+        rules.clarification_restarts_clock,
+        rules.review_calendar,
+        sorted((d.isoformat(), n) for d, n in rules.proclaimed.items()),
+    ]
+    return hashlib.sha256(json.dumps(data).encode()).hexdigest()[:16]
+
+
+def facts_of(req: Request) -> deadlines.Facts:
+    """The rule inputs recorded on a request."""
+    return deadlines.Facts(
+        received_on=req.received_on,
+        clarified_on=req.clarified_on,
+        keep_clock=req.keep_clock,
+        extended_on=req.extended_on,
+        third_party_notified_on=req.third_party_notified_on,
+        observations_on=req.observations_on,
+        decided_on=req.decided_on,
+    )
+
+
+def computed_dates(facts: deadlines.Facts, rules: deadlines.Rules) -> dict[str, date | None]:
+    """The stored columns computed from the facts."""
+    dates = deadlines.compute(facts, rules)
+    return {name: getattr(dates, name) for name in COMPUTED}

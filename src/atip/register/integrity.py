@@ -1,0 +1,88 @@
+"""The integrity check: the database itself, and every issued letter against its hashes."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from sqlalchemy import Engine, text
+from sqlalchemy.exc import DBAPIError
+
+from atip.register.settings import Settings
+
+_READ_BLOCK = 1 << 20
+
+
+def check_workspace(settings: Settings, engine: Engine) -> list[str]:
+    """Every problem found, one line each: database integrity, then issued letters' files."""
+    try:
+        problems = _database_problems(engine)
+    except DBAPIError as exc:
+        return [f"database: {_first_line(exc)}"]
+    try:
+        problems += letter_problems(engine, settings.workspace)
+    except DBAPIError as exc:
+        problems.append(f"database: cannot read the issued letters: {_first_line(exc)}")
+    return problems
+
+
+def _first_line(exc: DBAPIError) -> str:
+    return str(exc.orig or exc).strip().splitlines()[0]
+
+
+def _database_problems(engine: Engine) -> list[str]:
+    if engine.dialect.name != "sqlite":
+        # PostgreSQL checks its own pages; reaching every table proves the schema is there.
+        with engine.connect() as conn:
+            for table in ("requests", "requesters", "decisions", "events", "letters"):
+                conn.execute(text(f"SELECT 1 FROM {table} LIMIT 1"))
+        return []
+    problems: list[str] = []
+    with engine.connect() as conn:
+        # At most 100 findings (SQLite's default); one finding may span several lines.
+        for (finding,) in conn.exec_driver_sql("PRAGMA integrity_check"):
+            if finding != "ok":
+                problems += [f"database: {line}" for line in finding.splitlines() if line]
+        for row in conn.exec_driver_sql("PRAGMA foreign_key_check"):
+            problems.append(f"database: row {row[1]} of table {row[0]} points to no {row[2]}")
+    return problems
+
+
+def letter_problems(engine: Engine, workspace: Path) -> list[str]:
+    """Issued letters whose file is missing or no longer has the SHA-256 recorded."""
+    query = text(
+        "SELECT r.reference, l.kind, l.published, l.docx_path, l.docx_sha256, l.pdf_path, "
+        "l.pdf_sha256 FROM letters l JOIN requests r ON r.id = l.request_id ORDER BY l.id"
+    )
+    # A reissued letter replaces the file of the same name: only the latest row names its hash.
+    latest: dict[Path, tuple[str, str]] = {}
+    with engine.connect() as conn:
+        for ref, kind, published, docx, docx_sha, pdf, pdf_sha in conn.execute(query):
+            what = f"{kind} letter of {ref}" + (" (published copy)" if published else "")
+            for stored, sha in ((docx, docx_sha), (pdf, pdf_sha)):
+                if stored and sha:
+                    path = Path(stored)
+                    if not path.is_absolute():
+                        path = workspace / path
+                    latest[path] = (sha, what)
+    problems = []
+    for path, (sha, what) in latest.items():
+        actual = _sha256(path)
+        if actual is None:
+            problems.append(f"missing: {path} ({what})")
+        elif actual != sha:
+            problems.append(f"changed: {path} ({what}): its SHA-256 is not the one recorded")
+    return problems
+
+
+def _sha256(path: Path) -> str | None:
+    digest = hashlib.sha256()
+    try:
+        with path.open("rb") as handle:
+            while block := handle.read(_READ_BLOCK):
+                digest.update(block)
+    except FileNotFoundError:
+        return None
+    except IsADirectoryError:
+        return ""
+    return digest.hexdigest()
