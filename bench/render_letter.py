@@ -63,11 +63,11 @@ def prepare(workspace: Path, reference: str, letter_date: date, folder: Path) ->
     from atip.law.articles import default_library
     from atip.letters.content import build_letter
     from atip.letters.issuing import load_letter_case, profile_of
-    from atip.letters.rendering import CSS_FILE, _font_css, find_template, html_text
+    from atip.letters.pdf import CSS_FILE, _font_css, html_text
     from atip.register.db import open_engine
     from atip.register.recorder import Recorder
     from atip.register.settings import load_settings
-    from atip.resources import search_path
+    from atip.resources import find_template, search_path
 
     settings = load_settings(workspace)
     register = Recorder(open_engine(settings.database_url), settings)

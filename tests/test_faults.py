@@ -169,7 +169,7 @@ def test_sigkill_in_the_middle_of_an_import_on_sqlite_leaves_the_file_sound(
 SLOW_WRITER = r"""
 import os, sys, time
 from pathlib import Path
-from atip.letters.rendering import atomic_write_bytes
+from atip.files import atomic_write_bytes
 
 real_fsync = os.fsync
 def slow_fsync(fd):

@@ -22,9 +22,12 @@ from docx import Document
 
 from atip.demo import data as demo_data
 from atip.errors import InputError, RefusedError
+from atip.files import atomic_write_bytes
 from atip.law.articles import ACT_TITLE, default_library
-from atip.letters.content import DecisionData, Letter, LetterCase, build_letter
-from atip.letters.rendering import atomic_write_bytes, html_text, write_docx, write_pdf
+from atip.letters.content import build_letter
+from atip.letters.docx import write_docx
+from atip.letters.model import DecisionData, Letter, LetterCase
+from atip.letters.pdf import html_text, write_pdf
 from atip.register.annexes import Section
 from atip.resources import search_path
 
@@ -279,7 +282,7 @@ def test_first_of_the_month_is_1er(law, dirs):
 )
 def test_refusal_names_the_articles_ci_joints(law, dirs, articles, expected, monkeypatch):
     # Article 14 may have no text in the library: only the wording is under test here.
-    monkeypatch.setattr("atip.letters.content._law_annex", lambda *args, **kwargs: None)
+    monkeypatch.setattr("atip.letters.content.law_annex", lambda *args, **kwargs: None)
     letter = make(
         "decision", case(decision=decided("refused", articles)), date(2024, 6, 5), law, dirs
     )
@@ -524,7 +527,7 @@ def test_french_spaces_are_non_breaking_in_both_formats(rendered, dirs):
 
 
 def test_markup_in_every_user_field_comes_out_literally(tmp_path, law, dirs):
-    from atip.letters.content import prose
+    from atip.letters.blocks import prose
 
     def mark(label: str) -> str:
         return f"{label} " + " ".join(MARKUP)

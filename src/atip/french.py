@@ -129,7 +129,8 @@ def money(amount: int | float | Decimal, *, millions: bool = False) -> str:
 
 # Spaces that French typography replaces with one non-breaking space.
 _SPACES = "[ \t\u00a0\u202f\u2009]+"
-_URL = re.compile(r"(?:https?://|www\.)[^\s<>«»\"]+", re.IGNORECASE)
+# A web address as written in prose: "https://…" or "www.…", up to a space or a quote.
+URL_PATTERN = re.compile(r"(?:https?://|www\.)[^\s<>«»\"]+", re.IGNORECASE)
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _TOKEN = re.compile("\ue000(\\d+)\ue001")
 # What may close a word before a sign ("\ue001" ends a protected address).
@@ -155,7 +156,7 @@ _RULES: tuple[tuple[re.Pattern[str], str], ...] = (
 )
 
 
-def _split_address(found: str) -> tuple[str, str]:
+def split_address(found: str) -> tuple[str, str]:
     """An address and the sentence punctuation after it: ("www.x.ca", ".")."""
     url, tail = found, ""
     while url and (url[-1] in ".,;:!?»'’" or (url[-1] == ")" and "(" not in url)):
@@ -168,13 +169,13 @@ def typography(text: str) -> str:
     kept: list[str] = []
 
     def keep(match: re.Match[str]) -> str:
-        address, tail = _split_address(match.group(0))
+        address, tail = split_address(match.group(0))
         kept.append(address)
         return f"\ue000{len(kept) - 1}\ue001{tail}"
 
     # Addresses are set aside first; any private-use marker already in the text is dropped
     # so that it cannot be taken for one of ours.
-    out = _URL.sub(keep, text.replace("\ue000", "").replace("\ue001", ""))
+    out = URL_PATTERN.sub(keep, text.replace("\ue000", "").replace("\ue001", ""))
     out = _EMAIL.sub(keep, out)
     for pattern, replacement in _RULES:
         out = pattern.sub(replacement, out)

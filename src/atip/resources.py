@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
+
+from atip.errors import InputError
 
 _ROOT_FOLDERS = ("templates", "legal_articles")
 
@@ -26,3 +29,19 @@ def search_path(name: str, workspace: Path | None) -> list[Path]:
         dirs.append(workspace / name)
     dirs.append(packaged_dir(name))
     return dirs
+
+
+def find_template(template_dirs: Sequence[Path | str], name: str) -> Path:
+    """The first `name` found in the template folders (the workspace's own first)."""
+    for folder in template_dirs:
+        candidate = Path(folder) / name
+        if candidate.is_file():
+            return candidate
+    where = ", ".join(str(d) for d in template_dirs) or "(no template folder)"
+    raise InputError(f"template {name} not found in {where}")
+
+
+def file_stamp(path: Path) -> tuple[str, int, int]:
+    """A file's path, modification time and size: a cache key that changes with the file."""
+    stat = path.stat()
+    return str(path), stat.st_mtime_ns, stat.st_size

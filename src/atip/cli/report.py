@@ -27,7 +27,7 @@ def _emit(data: bytes, out: Path | None) -> None:
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()
         return
-    from atip.letters.rendering import atomic_write_bytes
+    from atip.files import atomic_write_bytes
 
     atomic_write_bytes(out, data)
     click.echo(str(out))

@@ -26,7 +26,7 @@ FORMATS = {"pdf": ("pdf",), "docx": ("docx",), "both": ("docx", "pdf")}
 
 def profile_of(settings: Settings) -> Any:
     """The letterhead and signature data of the workspace."""
-    from atip.letters.content import Profile
+    from atip.letters.model import Profile
 
     return Profile(
         organisation=settings.organisation,
@@ -43,7 +43,7 @@ def profile_of(settings: Settings) -> Any:
 
 def load_letter_case(register: Recorder, reference: str) -> Any:
     """Everything a letter of this request says, read in one session."""
-    from atip.letters.content import DecisionData, LetterCase
+    from atip.letters.model import DecisionData, LetterCase
     from atip.register.annexes import Section
 
     with Session(register.engine) as session:
@@ -126,7 +126,8 @@ def render_job(job: Job) -> Rendered:
     """Build the letter and write each format to a hidden staging file beside its final name."""
     from atip.law.articles import default_library
     from atip.letters.content import build_letter
-    from atip.letters.rendering import write_docx, write_pdf
+    from atip.letters.docx import write_docx
+    from atip.letters.pdf import write_pdf
     from atip.resources import search_path
 
     templates = search_path("templates", job.workspace)

@@ -98,18 +98,14 @@ def annual_html(
     as_of: date,
 ) -> str:
     """The report as the HTML document weasyprint lays out."""
-    from jinja2 import Environment, FileSystemLoader, select_autoescape
     from markupsafe import Markup
 
     from atip.french import long_date, number, typography
-    from atip.letters.rendering import find_template
     from atip.reports.annual import article_key
+    from atip.resources import find_template
+    from atip.templating import environment
 
-    env = Environment(
-        loader=FileSystemLoader([str(d) for d in template_dirs]),
-        autoescape=select_autoescape(default=True, default_for_string=True),
-    )
-    env.filters["n"] = number
+    env = environment(template_dirs, (("n", number),))
     fonts = [
         (weight, style, find_template(template_dirs, f"fonts/{name}").resolve().as_uri())
         for (weight, style), name in FONTS.items()
@@ -162,7 +158,7 @@ def annual_pdf(
     from weasyprint import CSS, HTML  # type: ignore[import-untyped]
     from weasyprint.text.fonts import FontConfiguration  # type: ignore[import-untyped]
 
-    from atip.letters.rendering import find_template
+    from atip.resources import find_template
 
     # Each file is looked up on its own, so a workspace may override only the HTML or the CSS.
     html = annual_html(report, months, organisation, template_dirs, as_of)

@@ -13,7 +13,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from atip.letters.content import DecisionData, LetterCase, Profile
+from atip.letters.model import DecisionData, LetterCase, Profile
 
 HERE = Path(__file__).resolve().parent
 SEEDS = ("seed2020", "seed2024")

@@ -1,0 +1,163 @@
+"""What a letter holds, before any file format is chosen: the request as letters see it, and
+the letter as blocks (paragraphs, bullets, tables) that every renderer draws alike."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import TYPE_CHECKING
+
+from atip import french
+
+if TYPE_CHECKING:
+    from atip.register.annexes import Section
+
+# Articles cited in support of an answer rather than as a ground of refusal.
+NOT_GROUNDS = ("1", "13")
+REFUSAL_HEADING = "MOTIFS DE REFUS INVOQUÉS"
+SIGNED = "Originale signée par :"
+ENCLOSURE = "p. j."
+
+
+@dataclass(frozen=True)
+class Profile:
+    """The organisation's letterhead, signatory and review body (from atip.toml)."""
+
+    organisation: str
+    unit: str
+    short_name: str
+    city: str
+    signatory_name: str
+    signatory_title: str
+    review_body: str
+    review_body_url: str
+    review_body_address: str = ""
+
+
+@dataclass(frozen=True)
+class DecisionData:
+    """What the decision letter says beyond the request itself."""
+
+    decided_on: date
+    outcome: str
+    articles: tuple[str, ...] = ()
+    links: tuple[str, ...] = ()
+    paragraphs: tuple[str, ...] = ()
+    referral_body: str | None = None
+
+
+@dataclass(frozen=True)
+class LetterCase:
+    """One request as its letters need it (personal information included)."""
+
+    reference: str
+    kind: str
+    subject: str
+    received_on: date
+    clarified_on: date | None
+    requester_name: str
+    requester_address: str
+    requester_email: str | None
+    response_due: date
+    extended_due: date
+    decision_due: date
+    extended_on: date | None = None
+    third_party_notified_on: date | None = None
+    decision: DecisionData | None = None
+    sections: tuple[Section, ...] = ()
+
+
+@dataclass(frozen=True)
+class Block:
+    """One unit of a letter's body or annex, in the form every renderer understands.
+
+    kind: paragraph | bullets | table | group (a heading over its bullets) | source |
+    law-heading | law | history. `text` may hold "\\n" for a line break inside the paragraph.
+    """
+
+    kind: str
+    text: str = ""
+    entries: tuple[str, ...] = ()
+    header: tuple[str, ...] = ()
+    rows: tuple[tuple[str, ...], ...] = ()
+    # A paragraph that introduces the table or list after it stays on the same page.
+    lead: bool = False
+
+    @property
+    def ragged(self) -> bool:
+        """Whether a long unbreakable web address makes justified text look stretched."""
+        return self.kind == "paragraph" and french.URL_PATTERN.search(self.text) is not None
+
+    def lines(self) -> list[str]:
+        """The block as plain-text lines (tables: cells separated by tabs)."""
+        if self.kind == "bullets":
+            return [f"- {entry}" for entry in self.entries]
+        if self.kind == "group":
+            return [*([self.text] if self.text else []), *(f"- {e}" for e in self.entries)]
+        if self.kind == "table":
+            rows = [self.header, *self.rows] if self.header else list(self.rows)
+            return ["\t".join(cell.replace("\n", " ") for cell in row) for row in rows]
+        return self.text.split("\n")
+
+
+@dataclass(frozen=True)
+class Annex:
+    """One annex: the law (kind "law") or a data section (kind "data")."""
+
+    kind: str
+    title: str
+    blocks: tuple[Block, ...]
+    new_page: bool
+
+
+@dataclass(frozen=True)
+class Letter:
+    """A letter's whole content, ready for write_docx and write_pdf."""
+
+    kind: str
+    reference: str
+    letter_date: date
+    published: bool
+    letterhead: tuple[str, ...]
+    place_date: str
+    addressee: tuple[str, ...]
+    reference_line: str
+    subject_line: str
+    salutation: str
+    body: tuple[Block, ...]
+    closing: str
+    signed_by: str
+    signatory_name: str
+    signatory_title: str
+    enclosure: str
+    annexes: tuple[Annex, ...] = ()
+    metadata: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def title(self) -> str:
+        """Document title for file metadata: the reference only, never the requester."""
+        return self.metadata.get("title", "")
+
+    @property
+    def author(self) -> str:
+        """Document author for file metadata: the organisation."""
+        return self.metadata.get("author", "")
+
+    def plain_text(self) -> str:
+        """The canonical text of the letter (golden tests, content hash, publication checks)."""
+        out: list[str] = [*self.letterhead, "", self.place_date, ""]
+        if self.addressee:
+            out += [*self.addressee, ""]
+        out += [self.reference_line, "", self.subject_line, "", self.salutation, ""]
+        for block in self.body:
+            out += [*block.lines(), ""]
+        out += [self.closing, "", self.signed_by, self.signatory_name, self.signatory_title]
+        if self.enclosure:
+            out += ["", self.enclosure]
+        for annex in self.annexes:
+            out += ["", "\f" if annex.new_page else "", annex.title, ""]
+            for block in annex.blocks:
+                out += [*block.lines(), ""]
+        while out and out[-1] == "":
+            out.pop()
+        return "\n".join(out) + "\n"

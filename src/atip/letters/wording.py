@@ -1,0 +1,156 @@
+"""The French wording of each letter kind: Jinja templates (templates/wording/*.txt.j2) that an
+office may override, given only data; what they write is parsed into blocks afterwards."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from atip import french
+from atip.errors import InputError, RefusedError
+from atip.letters.blocks import clean, encode_subject, unique
+from atip.letters.model import NOT_GROUNDS, DecisionData, LetterCase, Profile
+from atip.templating import environment, plain
+from atip.vocabulary import OUTCOMES, REFUSAL_OUTCOMES
+
+
+def de(name: str) -> str:
+    """French "de" + a name: "le Ministère" -> "du Ministère", "les" -> "des"."""
+    lowered = name.lower()
+    if lowered.startswith("le "):
+        return "du " + name[3:]
+    if lowered.startswith("les "):
+        return "des " + name[4:]
+    return "de " + name
+
+
+def capfirst(text: str) -> str:
+    """The text with its first letter in capitals."""
+    return text[:1].upper() + text[1:]
+
+
+def articles_phrase(numbers: Sequence[str]) -> str:
+    """ "de l'article 53 ci-joint", "des articles 53 et 54 ci-joints" (after "en vertu")."""
+    if not numbers:
+        return ""
+    if len(numbers) == 1:
+        return f"de l'article {numbers[0]} ci-joint"
+    listed = ", ".join(numbers[:-1]) + " et " + numbers[-1]
+    return f"des articles {listed} ci-joints"
+
+
+# --------------------------------------------------------------------------- wording
+
+
+FILTERS = (("de", de), ("capfirst", capfirst))
+
+
+def _template_error(exc: Exception) -> InputError:
+    where = getattr(exc, "filename", None) or getattr(exc, "name", None) or "template"
+    line = getattr(exc, "lineno", None)
+    at = f"{where}, line {line}" if line else str(where)
+    message = getattr(exc, "message", None) or str(exc)
+    return InputError(f"{at}: {message}")
+
+
+@dataclass(frozen=True)
+class Wording:
+    """What a wording template wrote, as plain text: the body and the lines around it."""
+
+    body: str
+    subject: str
+    salutation: str
+    closing: str
+
+
+def render_wording(kind: str, context: dict[str, Any], template_dirs: Sequence[Path]) -> Wording:
+    """Render templates/wording/KIND.txt.j2 with the letter's data."""
+    from jinja2 import TemplateError, TemplateNotFound
+
+    env = environment(template_dirs, FILTERS)
+    name = f"wording/{kind}.txt.j2"
+    try:
+        module = env.get_template(name).make_module(context)
+    except TemplateNotFound as exc:
+        folders = ", ".join(map(str, template_dirs))
+        raise InputError(f"template {exc.name} not found in {folders}") from None
+    except TemplateError as exc:
+        raise _template_error(exc) from None
+    return Wording(
+        body=plain(module),
+        **{part: plain(getattr(module, part, "")) for part in ("subject", "salutation", "closing")},
+    )
+
+
+def wording_context(
+    letter_kind: str, case: LetterCase, profile: Profile, letter_date: date, act_title: str
+) -> dict[str, Any]:
+    """Everything a wording template may say, as plain text (user text cleaned, not escaped)."""
+    decision = case.decision
+    org = {
+        name: clean(getattr(profile, name)).strip()
+        for name in (
+            "organisation",
+            "unit",
+            "short_name",
+            "city",
+            "signatory_name",
+            "signatory_title",
+            "review_body",
+            "review_body_url",
+        )
+    }
+    org["review_body_address"] = ", ".join(
+        line.strip() for line in clean(profile.review_body_address).split("\n") if line.strip()
+    )
+    context: dict[str, Any] = {
+        "letter_kind": letter_kind,
+        "kind": case.kind,
+        "org": org,
+        "act_title": act_title,
+        "reference": clean(case.reference),
+        "received": french.long_date(case.received_on),
+        "clarified": (
+            french.date_in_letter(case.clarified_on, letter_date) if case.clarified_on else None
+        ),
+        "subject": encode_subject(case.subject),
+        "response_due": french.long_date(case.response_due),
+        "extended_due": french.long_date(case.extended_due),
+        "decision_due": french.long_date(case.decision_due),
+        "extended_on": french.long_date(case.extended_on) if case.extended_on else None,
+        "third_party_notified": (
+            french.long_date(case.third_party_notified_on) if case.third_party_notified_on else None
+        ),
+        "outcome": decision.outcome if decision else None,
+        "grounds": "",
+        "links": [],
+        "referral_body": "",
+        "before": "",
+        "after": "",
+    }
+    if decision is not None and letter_kind == "decision":
+        cited = unique(decision.articles)
+        grounds = [n for n in cited if n not in NOT_GROUNDS]
+        if decision.outcome in REFUSAL_OUTCOMES:
+            context["grounds"] = articles_phrase(grounds)
+        context["links"] = [clean(u).strip() for u in decision.links if clean(u).strip()]
+        context["referral_body"] = clean(decision.referral_body).strip()
+    return context
+
+
+def check_decision(case: LetterCase, decision: DecisionData) -> None:
+    if decision.outcome not in OUTCOMES:
+        raise InputError(f"unknown outcome {decision.outcome!r}: use one of {', '.join(OUTCOMES)}")
+    grounds = [n for n in unique(decision.articles) if n not in NOT_GROUNDS]
+    if decision.outcome in ("partial", "refused") and not grounds:
+        raise RefusedError(
+            f"the {decision.outcome} decision of {case.reference} cites no article: a refusal "
+            "must give the articles that ground it (--articles)"
+        )
+    if decision.outcome == "referred" and not clean(decision.referral_body).strip():
+        raise RefusedError(
+            f"the referred decision of {case.reference} names no competent body (a. 48)"
+        )
