@@ -43,7 +43,8 @@ class AtipGroup(click.Group):
         if entry is None:
             return None
         module = importlib.import_module(entry[0])
-        return getattr(module, entry[1])
+        command: click.Command = getattr(module, entry[1])
+        return command
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         with formatter.section("Commands"):

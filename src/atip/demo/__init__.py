@@ -25,7 +25,7 @@ PROFILE = {
 def _sample(today: date) -> list[tuple[NewRequest, list[tuple[str, tuple]]]]:
     """Requests (fictitious requesters) and the events that put each in its state."""
     ago = lambda days: today - timedelta(days=days)  # noqa: E731
-    person = {"address": "1234, rue Fictive\nMontréal (Québec)  H2X 0A0"}
+    address = "1234, rue Fictive\nMontréal (Québec)  H2X 0A0"
     return [
         (
             NewRequest(
@@ -33,7 +33,7 @@ def _sample(today: date) -> list[tuple[NewRequest, list[tuple[str, tuple]]]]:
                 "Jeanne Tremblay-Exemple",
                 "les contrats de services informatiques conclus en 2025",
                 email="jeanne@example.org",
-                **person,
+                address=address,
             ),
             [],
         ),
@@ -75,7 +75,7 @@ def _sample(today: date) -> list[tuple[NewRequest, list[tuple[str, tuple]]]]:
                 "mon dossier d'immigration",
                 kind="personal",
                 accommodation=True,
-                **person,
+                address=address,
             ),
             [],
         ),

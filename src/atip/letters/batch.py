@@ -55,9 +55,9 @@ def render_all(work: list[Job], workers: int) -> Iterator[Rendered]:
     # Workers are forked from this process: import the rendering libraries once, here, rather
     # than once in each worker while the letters wait.
     if any("pdf" in job.formats for job in work):
-        import weasyprint  # type: ignore[import-untyped]  # noqa: F401
+        import weasyprint  # noqa: F401
     if any("docx" in job.formats for job in work):
-        import docxtpl  # type: ignore[import-untyped]  # noqa: F401
+        import docxtpl  # noqa: F401
     pool = ProcessPoolExecutor(max_workers=workers)
     futures: list[Future[Rendered]] = [pool.submit(render_job, job) for job in work]
     try:

@@ -39,12 +39,12 @@ def _bounded_put(cache: dict[str, Any], key: str, value: Any) -> Any:
 @lru_cache(maxsize=1)
 def _docx_machinery() -> tuple[type, Any]:
     """A DocxTemplate that reuses its patched XML and compiled Jinja code, and its environment."""
-    from docxtpl import DocxTemplate  # type: ignore[import-untyped]
+    from docxtpl import DocxTemplate
 
     patched: dict[str, str] = {}
     compiled: dict[str, Any] = {}
 
-    class CachedTemplate(DocxTemplate):  # type: ignore[misc]
+    class CachedTemplate(DocxTemplate):
         def patch_xml(self, src_xml: str) -> str:
             hit = patched.get(src_xml)
             if hit is None:

@@ -198,6 +198,7 @@ def record(register: Recorder, rendered: Rendered, *, reissue: bool = False) -> 
                 )
             paths = {fmt: final for fmt, (_, final, _) in rendered.staged.items()}
             hashes = {fmt: sha for fmt, (_, _, sha) in rendered.staged.items()}
+            assert req.id is not None
             row = IssuedLetter(
                 request_id=req.id,
                 kind=job.kind,
@@ -212,7 +213,11 @@ def record(register: Recorder, rendered: Rendered, *, reissue: bool = False) -> 
             )
             session.add(row)
             action = "published" if job.published else "letter"
-            summary = {"kind": job.kind, "date": job.letter_date.isoformat(), **hashes}
+            summary: dict[str, object] = {
+                "kind": job.kind,
+                "date": job.letter_date.isoformat(),
+                **hashes,
+            }
             if previous is not None and previous.content_sha256 != rendered.content_sha256:
                 summary["reissue_of"] = previous.content_sha256
             register.event(session, req, action, job.kind, None, summary)
@@ -301,9 +306,12 @@ def due_letters(register: Recorder) -> list[tuple[str, str]]:
             ).all()
         )
         rows = session.exec(
-            select(Request.id, Request.reference, Request.extended_on, Request.decided_on).order_by(
-                col(Request.id)
-            )
+            select(
+                col(Request.id),
+                Request.reference,
+                col(Request.extended_on),
+                col(Request.decided_on),
+            ).order_by(col(Request.id))
         ).all()
     due: list[tuple[str, str]] = []
     for request_id, reference, extended_on, decided_on in rows:

@@ -74,8 +74,8 @@ def _font_css(template_dirs: Sequence[Path]) -> str:
 @lru_cache(maxsize=8)
 def _stylesheet(dirs: tuple[str, ...], css_stamp: tuple[str, int, int]) -> tuple[Any, Any]:
     """The stylesheet with its @font-face rules, parsed once, and its font configuration."""
-    from weasyprint import CSS  # type: ignore[import-untyped]
-    from weasyprint.text.fonts import FontConfiguration  # type: ignore[import-untyped]
+    from weasyprint import CSS
+    from weasyprint.text.fonts import FontConfiguration
 
     folders = [Path(d) for d in dirs]
     css_path = Path(css_stamp[0])

@@ -260,7 +260,7 @@ def _xlsx_rows(path: Path) -> Iterator[tuple[int, tuple[str, ...]]]:
     """(row number, cells as text) of the first worksheet."""
     import zipfile
 
-    import openpyxl  # type: ignore[import-untyped]  # only Excel annexes pay for importing it
+    import openpyxl  # only Excel annexes pay for importing it
 
     name = path.name
     workbook = None

@@ -99,9 +99,7 @@ def _import(register: Recorder, path: Path, read_numbered_table: Callable[..., A
     prepared: list[tuple[dict[str, Any], dict[str, Any], tuple[str, ...]]] = []
     seen: dict[str, str] = {}
     for place, row in zip(places, rows, strict=True):
-        get: Callable[[str], str] = lambda key, row=row: (  # noqa: E731
-            row[index[key]].strip() if key in index else ""
-        )
+        get = _getter(row, index)
         try:
             values, requester, articles = _prepare(get, rules, now)
         except AtipError as exc:
@@ -118,6 +116,15 @@ def _import(register: Recorder, path: Path, read_numbered_table: Callable[..., A
         raise InputError(f"{path.name}: no rows to import")
     _write(register, prepared, path.name)
     return len(prepared)
+
+
+def _getter(row: tuple[str, ...], index: dict[str, int]) -> Callable[[str], str]:
+    """The stripped cell of a named column in this row, '' when the file has no such column."""
+
+    def get(key: str) -> str:
+        return row[index[key]].strip() if key in index else ""
+
+    return get
 
 
 def _prepare(
@@ -338,4 +345,4 @@ def _bulk_insert(conn: Connection, model: Any, rows: list[dict[str, Any]]) -> No
     else:
         names = list(columns)
         params = [dict(zip(names, v, strict=True)) for v in zip(*columns.values(), strict=True)]
-        conn.exec_driver_sql(compiled.string, params)  # type: ignore[arg-type]
+        conn.exec_driver_sql(compiled.string, params)

@@ -155,8 +155,8 @@ def annual_pdf(
     as_of: date,
 ) -> bytes:
     """The report as PDF bytes, through templates/annual_report.html and .css."""
-    from weasyprint import CSS, HTML  # type: ignore[import-untyped]
-    from weasyprint.text.fonts import FontConfiguration  # type: ignore[import-untyped]
+    from weasyprint import CSS, HTML
+    from weasyprint.text.fonts import FontConfiguration
 
     from atip.resources import find_template
 

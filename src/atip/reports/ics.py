@@ -48,4 +48,5 @@ def deadlines_ics(
         event.add("categories", ["Accès à l’information"])
         event.add("transp", "TRANSPARENT")  # a deadline, not a meeting: the day stays free
         calendar.add_component(event)
-    return calendar.to_ical()
+    data: bytes = calendar.to_ical()
+    return data

@@ -15,7 +15,7 @@ import pytest
 
 from tests.conftest import Workspace
 
-SRC = str(Path(__file__).parents[1] / "src")
+SRC = str(Path(__file__).parents[2] / "src")
 
 # Libraries that only letters, charts, spreadsheets, rich tables or migrations need.
 RENDERING = ("weasyprint", "docxtpl", "docx", "matplotlib", "openpyxl")

@@ -31,7 +31,7 @@ from atip.letters.pdf import html_text, write_pdf
 from atip.register.annexes import Section
 from atip.resources import search_path
 
-GOLDEN = Path(__file__).parent / "golden"
+GOLDEN = Path(__file__).parents[1] / "golden"
 UPDATE = os.environ.get("ATIP_UPDATE_GOLDEN") == "1"
 NBSP = "\u00a0"
 MARKUP = ("&", "<b>gras</b>", "{{ x }}", "{% if %}", '"guillemets"')

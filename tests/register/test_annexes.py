@@ -22,7 +22,7 @@ from atip.register.annexes import (
     text_section,
 )
 
-DATA = Path(__file__).parent / "data" / "annexes"
+DATA = Path(__file__).parents[1] / "data" / "annexes"
 VILLES_COUNT = (
     "Nombre de personnes immigrantes accompagnées (période du 12 août au 31 décembre 2019)"
 )

@@ -160,7 +160,7 @@ def _same_reference(path: str, url: str, n: int, barrier: object, out: object) -
 @pytest.mark.parametrize("clerks", [CLERKS])
 def test_real_cli_processes_at_once(ws: Workspace, clerks: int) -> None:
     """The real `atip` command in 4 processes at once: 2 new requests each, then one decision."""
-    env = {**os.environ, **ws.env, "PYTHONPATH": str(Path(__file__).parents[1] / "src")}
+    env = {**os.environ, **ws.env, "PYTHONPATH": str(Path(__file__).parents[2] / "src")}
     script = (
         "import subprocess, sys\n"
         "refs = []\n"
@@ -214,7 +214,7 @@ def test_a_clerk_reads_while_another_holds_a_long_write(sqlite_ws: Workspace) ->
     writer.execute("BEGIN IMMEDIATE")
     writer.execute("UPDATE requests SET subject = 'being changed'")
     try:
-        env = {**os.environ, **sqlite_ws.env, "PYTHONPATH": str(Path(__file__).parents[1] / "src")}
+        env = {**os.environ, **sqlite_ws.env, "PYTHONPATH": str(Path(__file__).parents[2] / "src")}
         result = subprocess.run(
             [sys.executable, "-m", "atip", "--workspace", str(sqlite_ws.path), "request", "show",
              ref, "--json"],
@@ -306,7 +306,7 @@ def test_a_reference_taken_during_an_import_refuses_the_import(
             "false, '2024-05-17', '2024-06-06', '2024-06-17', '2024-06-06', '2024-07-06', now())"
         )
     )  # not committed yet: the import does not see it, then waits on its unique index
-    env = {**os.environ, **ws.env, "PYTHONPATH": str(Path(__file__).parents[1] / "src")}
+    env = {**os.environ, **ws.env, "PYTHONPATH": str(Path(__file__).parents[2] / "src")}
     proc = subprocess.Popen(
         [sys.executable, "-m", "atip", "--workspace", str(ws.path), "request", "import",
          str(register)],

@@ -23,7 +23,7 @@ from sqlalchemy import create_engine, text
 
 from tests.conftest import Workspace
 
-SRC = str(Path(__file__).parents[1] / "src")
+SRC = str(Path(__file__).parents[2] / "src")
 
 
 def _url(ws: Workspace) -> str:

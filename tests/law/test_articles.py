@@ -20,7 +20,7 @@ from atip.law.articles import (
 from atip.resources import packaged_dir
 
 SHIPPED = ["1", "10", "13", "45", "46", "49", "53", "54", "98"]
-SHARED = Path(__file__).resolve().parents[2] / "shared"
+SHARED = Path(__file__).resolve().parents[3] / "shared"
 
 # Written from the sources (shared/law/research.md §1.2 and the seed letters), not from the files.
 ART_1 = (
