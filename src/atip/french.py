@@ -10,8 +10,8 @@ Accepted (the whole text, surrounding spaces ignored):
 - ISO `2024-05-17` (month and day may have one digit: `2024-5-7`); a spreadsheet's midnight
   time `2024-05-17 00:00:00` or `2024-05-17T00:00` is accepted too, any other time is refused.
 - Day first, the year in four digits: `17/05/2024`, and with the same separator throughout
-  `17-05-2024` or `17.05.2024`. The SPEC fixes the day-first reading (`05/06/2024` is 5 June), and
-  a four-digit year last cannot be mistaken for ISO, so the dashed form is just as unambiguous.
+  `17-05-2024` or `17.05.2024`. Quebec writes the day first (`05/06/2024` is 5 June), and a
+  four-digit year last cannot be mistaken for ISO, so the dashed form is just as unambiguous.
 - French: `17 mai 2024`, `1er juillet 2019`, `1 er juillet 2019`, `1ᵉʳ juillet 2019`, with or
   without accents and capitals (`17 Fevrier 2020`), optionally `le 17 mai 2024` and a leading
   weekday (`lundi 6 janvier 2020`, `lundi, le 6 janvier 2020`), which must be the right one.
@@ -21,7 +21,7 @@ Refused: two-digit years, a missing part (`mai 2024`, `17/05`), a day that does 
 (`2023-02-29`, `31/04/2024`), years outside 1900-2100, and anything else.
 
 ## Typography
-Typography rules of `typography()` (SPEC §5), applied to prose, never to law texts:
+Typography rules of `typography()` (the OQLF's rules), applied to prose, never to law texts:
 - `:` `;` `?` `!` `$` and `»` get a non-breaking space (U+00A0) before them, `«` one after.
   Spaces already there (ordinary, narrow or several) become that one U+00A0.
 - Where there is no space, one is inserted only when the sign closes a word: before `:` `;` `?`
@@ -103,7 +103,7 @@ def _grouped(value: int | float | Decimal, pattern: str) -> str:
     from babel.numbers import format_decimal
 
     text = format_decimal(value, format=pattern, locale="fr_CA")
-    # CLDR versions differ (U+00A0 or U+202F); the shipped font and the SPEC want U+00A0.
+    # CLDR versions differ (U+00A0 or U+202F); the shipped font has only U+00A0.
     return text.replace("\u202f", NBSP).replace(" ", NBSP)
 
 

@@ -9,6 +9,14 @@ from pathlib import Path
 from atip.errors import InputError
 
 _ROOT_FOLDERS = ("templates", "legal_articles")
+# The shipped font (templates/fonts/), under a name no system font has, for letters and reports.
+FONT_FAMILY = "LiberationSerif Atip"
+FONT_FILES = {
+    ("normal", "normal"): "LiberationSerif-Regular.ttf",
+    ("bold", "normal"): "LiberationSerif-Bold.ttf",
+    ("normal", "italic"): "LiberationSerif-Italic.ttf",
+    ("bold", "italic"): "LiberationSerif-BoldItalic.ttf",
+}
 
 
 @cache
@@ -45,3 +53,11 @@ def file_stamp(path: Path) -> tuple[str, int, int]:
     """A file's path, modification time and size: a cache key that changes with the file."""
     stat = path.stat()
     return str(path), stat.st_mtime_ns, stat.st_size
+
+
+def font_faces(template_dirs: Sequence[Path | str]) -> list[tuple[str, str, str]]:
+    """(weight, style, file URI) of each face of the shipped font, the workspace's own first."""
+    return [
+        (weight, style, find_template(template_dirs, f"fonts/{name}").resolve().as_uri())
+        for (weight, style), name in FONT_FILES.items()
+    ]

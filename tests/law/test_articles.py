@@ -20,9 +20,11 @@ from atip.law.articles import (
 from atip.resources import packaged_dir
 
 SHIPPED = ["1", "10", "13", "45", "46", "49", "53", "54", "98"]
-SHARED = Path(__file__).resolve().parents[3] / "shared"
+# The sources as stored with the tests: the seed letters' annexes and the verbatim texts copied
+# from LégisQuébec and the quoting documents (each file's `source` names its page).
+SOURCES = Path(__file__).parents[1] / "data" / "law-sources"
 
-# Written from the sources (shared/law/research.md §1.2 and the seed letters), not from the files.
+# Written from the sources (LégisQuébec and the seed letters), not from the files.
 ART_1 = (
     "1. La présente loi s’applique aux documents détenus par un organisme public dans l’exercice "
     "de ses fonctions, que leur conservation soit assurée par l’organisme public ou par un tiers.",
@@ -157,7 +159,7 @@ def test_article_13_as_seed_000_prints_it(law: LawLibrary) -> None:
         "conformément à l’article 16.1."
     )
     assert not v.verified and v.source_kind == "VERBATIM-3P"
-    assert "shared/seeds/000_0d109dbad18d8825.txt" in v.source
+    assert v.source == "Decision letter of a Quebec ministry, 2024, annex"
 
 
 def test_articles_53_and_54_as_seed_002_prints_them(law: LawLibrary) -> None:
@@ -172,16 +174,18 @@ def test_articles_53_and_54_as_seed_002_prints_them(law: LawLibrary) -> None:
     assert v54.history == HISTORY["54"]
     for v in (v53, v54):
         assert v.current_to == on and not v.verified
-        assert "shared/seeds/002_73ce8840028c5e68.txt" in v.source
+        assert (
+            v.source
+            == "Decision letter of a Quebec ministry, 6 February 2020 (N/Réf. 18159), annex"
+        )
 
 
 def _words(text: str) -> list[str]:
     return text.split()
 
 
-@pytest.mark.skipif(not SHARED.is_dir(), reason="shared/ sources not beside the repository")
 def test_article_13_has_exactly_the_words_of_seed_000(law: LawLibrary) -> None:
-    seed = (SHARED / "seeds" / "000_0d109dbad18d8825.txt").read_text(encoding="utf-8")
+    seed = (SOURCES / "seed-2024-annex-article-13.txt").read_text(encoding="utf-8")
     start = seed.index("13. Le droit")
     end = seed.index(HISTORY["13"]) + len(HISTORY["13"])
     v = law.text_on("13", date(2024, 6, 5))
@@ -198,9 +202,8 @@ def _ocr_fold(text: str) -> list[str]:
     return plain.replace("-\n", "-").replace("’", "'").replace("I'", "l'").split()
 
 
-@pytest.mark.skipif(not SHARED.is_dir(), reason="shared/ sources not beside the repository")
 def test_articles_53_and_54_have_the_words_of_seed_002(law: LawLibrary) -> None:
-    seed = (SHARED / "seeds" / "002_73ce8840028c5e68.txt").read_text(encoding="utf-8")
+    seed = (SOURCES / "seed-2020-annex-articles-53-54.txt").read_text(encoding="utf-8")
     start = seed.index("53. Les renseignements")
     end = seed.index(HISTORY["54"]) + len(HISTORY["54"])
     ours = []
@@ -210,9 +213,8 @@ def test_articles_53_and_54_have_the_words_of_seed_002(law: LawLibrary) -> None:
     assert _ocr_fold(seed[start:end]) == _ocr_fold(" ".join(ours))
 
 
-@pytest.mark.skipif(not SHARED.is_dir(), reason="shared/ sources not beside the repository")
 def test_every_shipped_text_is_verbatim_in_the_research(law: LawLibrary) -> None:
-    research = (SHARED / "law" / "research.md").read_text(encoding="utf-8")
+    research = (SOURCES / "verbatim-texts.txt").read_text(encoding="utf-8")
     lines = set(research.splitlines())
     for number in SHIPPED:
         for v in law.versions(number):

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from atip.errors import DatabaseError, InputError
-from atip.register import annexes
+from atip.register import tables
 from atip.register.annexes import (
     Section,
     list_section,
@@ -366,7 +366,7 @@ def test_register_import_has_no_row_or_size_limit(tmp_path: Path) -> None:
     path = tmp_path / "registre.csv"
     line = "2024-05-17;Marie Tremblay;Demande d'accès aux documents du Parcours;documents\n"
     path.write_text("received;requester;subject;kind\n" + line * 100_000, encoding="utf-8")
-    assert path.stat().st_size > annexes.MAX_BYTES
+    assert path.stat().st_size > tables.MAX_BYTES
     header, rows = read_table(path, max_rows=None)
     assert header == ("received", "requester", "subject", "kind")
     assert len(rows) == 100_000

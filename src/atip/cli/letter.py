@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from atip.cli import App, pass_app
-from atip.cli.options import DATE
+from atip.cli.options import DATE, format_option
 
 
 @click.command()
@@ -19,9 +19,7 @@ from atip.cli.options import DATE
     default="decision",
     show_default=True,
 )
-@click.option(
-    "--format", "fmt", type=click.Choice(["pdf", "docx", "both"]), default="both", show_default=True
-)
+@format_option("both", "pdf", "docx")
 @click.option(
     "--out",
     type=click.Path(file_okay=False, path_type=Path),

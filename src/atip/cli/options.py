@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -36,6 +37,13 @@ def as_of_option(func: Any) -> Any:
         default=None,
         help="Compute days left as of this date (default: today).",
     )(func)
+
+
+def format_option(*choices: str) -> Callable[[Any], Any]:
+    """--format CHOICE, stored as `fmt`; the first choice is the default."""
+    return click.option(
+        "--format", "fmt", type=click.Choice(list(choices)), default=choices[0], show_default=True
+    )
 
 
 def json_option(func: Any) -> Any:

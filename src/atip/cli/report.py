@@ -10,7 +10,7 @@ from typing import Any
 import click
 
 from atip.cli import App, pass_app
-from atip.cli.options import DATE, as_of_option, today
+from atip.cli.options import DATE, as_of_option, format_option, today
 
 OUT = click.Path(dir_okay=False, path_type=Path)
 
@@ -59,13 +59,7 @@ def _no_out_for_table(fmt: str, out: Path | None) -> None:
 
 @report.command("deadlines")
 @as_of_option
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "csv", "json", "ics"]),
-    default="table",
-    show_default=True,
-)
+@format_option("table", "csv", "json", "ics")
 @click.option("--out", type=OUT, help="Write to this file (atomically) instead of stdout.")
 @pass_app
 def deadlines_report(app: App, as_of: date | None, fmt: str, out: Path | None) -> None:
@@ -107,13 +101,7 @@ class FiscalYear(click.ParamType):
 
 @report.command("annual")
 @click.option("--fiscal-year", type=FiscalYear(), required=True, help="e.g. 2023-2024")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "csv", "json", "pdf"]),
-    default="table",
-    show_default=True,
-)
+@format_option("table", "csv", "json", "pdf")
 @click.option("--out", type=OUT, help="Write to this file (PDF default: bilan-YEAR.pdf here).")
 @click.option(
     "--as-of",
@@ -174,13 +162,7 @@ def annual_report(
     required=True,
     help="Folder of the website copy.",
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["pdf", "docx", "both"]),
-    default="both",
-    show_default=True,
-)
+@format_option("both", "pdf", "docx")
 @pass_app
 def publish(app: App, ref: str, out: Path, fmt: str) -> None:
     """The decision letter and annexes for the website, without the requester's identity."""

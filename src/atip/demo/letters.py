@@ -50,44 +50,28 @@ def write_demo_letters(register: Recorder, reader: Reader, out_dir: Path, today:
     """Write the two seed decisions, an acknowledgement and an extension notice."""
     check_out_dir(out_dir)
     written: list[Path] = []
-    settings = register.settings
-    for name in ("seed2020", "seed2024"):
-        ref, letter_date = _seed_request(register, name)
+
+    def write(reference: str, kind: str, letter_date: date) -> None:
         job = make_job(
             register,
-            settings,
-            ref,
-            "decision",
+            register.settings,
+            reference,
+            kind,
             formats=("docx", "pdf"),
             out_dir=out_dir,
             letter_date=letter_date,
         )
-        written += issue(register, job)
+        written.extend(issue(register, job))
+
+    for name in ("seed2020", "seed2024"):
+        reference, letter_date = _seed_request(register, name)
+        write(reference, "decision", letter_date)
     open_rows = reader.requests(today, open_only=True)
-    first = open_rows[-1]["reference"] if open_rows else None
-    if first is not None:
-        received = date.fromisoformat(open_rows[-1]["received_on"])
-        job = make_job(
-            register,
-            settings,
-            first,
-            "acknowledgement",
-            formats=("docx", "pdf"),
-            out_dir=out_dir,
-            letter_date=received,
-        )
-        written += issue(register, job)
-    extended = [r for r in open_rows if r["extended"]]
+    if open_rows:
+        oldest = open_rows[-1]
+        write(oldest["reference"], "acknowledgement", date.fromisoformat(oldest["received_on"]))
+    extended = [row for row in open_rows if row["extended"]]
     if extended:
         row = extended[0]
-        job = make_job(
-            register,
-            settings,
-            row["reference"],
-            "extension",
-            formats=("docx", "pdf"),
-            out_dir=out_dir,
-            letter_date=date.fromisoformat(row["extended_on"]),
-        )
-        written += issue(register, job)
+        write(row["reference"], "extension", date.fromisoformat(row["extended_on"]))
     return [f"wrote {path}" for path in written]

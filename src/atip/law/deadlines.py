@@ -1,6 +1,6 @@
 """From a request's facts to its dates, each with the sentence that explains it.
 
-Readings chosen where the law leaves a doubt (law/research.md §2; each is stated in `explain`):
+Readings chosen where the law leaves a doubt (each is a setting, and `explain` states it):
 - the day of the event is not counted ("dans les vingt jours qui suivent");
 - the extension is counted as 30 days from the clock start, not 10 days from a day 20 that a
   jour férié moved; the holiday rule (I-16, a. 52) is applied once, to the final day;
@@ -47,7 +47,7 @@ _CALENDARS: dict[tuple[object, ...], tuple[Calendar, Calendar]] = {}
 
 @dataclass(frozen=True)
 class Rules:
-    """Deadline settings of a workspace (SPEC §4); the defaults are the law's literal reading."""
+    """Deadline settings of a workspace ; the defaults are the law's literal reading."""
 
     saturdays_closed: bool = False
     clarification_restarts_clock: bool = True

@@ -16,16 +16,9 @@ from atip.errors import InputError
 from atip.files import atomic_write_bytes
 from atip.letters.model import Letter
 from atip.letters.wording import FILTERS
-from atip.resources import file_stamp, find_template
+from atip.resources import FONT_FAMILY, file_stamp, find_template, font_faces
 from atip.templating import environment
 
-FONT_FAMILY = "LiberationSerif Atip"
-FONT_FILES = {
-    ("normal", "normal"): "LiberationSerif-Regular.ttf",
-    ("bold", "normal"): "LiberationSerif-Bold.ttf",
-    ("normal", "italic"): "LiberationSerif-Italic.ttf",
-    ("bold", "italic"): "LiberationSerif-BoldItalic.ttf",
-}
 HTML_TEMPLATE = "letter.html"
 CSS_FILE = "letter.css"
 
@@ -62,10 +55,9 @@ def _html_environment(template_dirs: Sequence[Path]) -> Any:
 
 def _font_css(template_dirs: Sequence[Path]) -> str:
     rules = []
-    for (weight, style), name in FONT_FILES.items():
-        path = find_template(template_dirs, f"fonts/{name}").resolve()
+    for weight, style, uri in font_faces(template_dirs):
         rules.append(
-            f'@font-face {{ font-family: "{FONT_FAMILY}"; src: url("{path.as_uri()}"); '
+            f'@font-face {{ font-family: "{FONT_FAMILY}"; src: url("{uri}"); '
             f"font-weight: {weight}; font-style: {style}; }}"
         )
     return "\n".join(rules) + "\n"

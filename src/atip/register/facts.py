@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import replace
 from datetime import date
 from typing import Literal, cast
 
@@ -62,3 +63,12 @@ def computed_dates(facts: deadlines.Facts, rules: deadlines.Rules) -> dict[str, 
     """The stored columns computed from the facts."""
     dates = deadlines.compute(facts, rules)
     return {name: getattr(dates, name) for name in COMPUTED}
+
+
+def check_new_facts(facts: deadlines.Facts, rules: deadlines.Rules) -> None:
+    """The facts of a request logged with its history (`request new`, an import): in order,
+    and an extension sent in time (a. 47), as if each event had been recorded on its day."""
+    deadlines.check_facts(facts, rules)
+    if facts.extended_on is not None:
+        before = replace(facts, extended_on=None, decided_on=None)
+        deadlines.check_extension(before, facts.extended_on, rules)

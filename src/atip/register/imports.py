@@ -18,7 +18,7 @@ from atip.errors import AtipError, InputError, RefusedError
 from atip.french import parse_date
 from atip.law import deadlines
 from atip.register import db, references
-from atip.register.facts import computed_dates
+from atip.register.facts import check_new_facts, computed_dates
 from atip.register.journal import PERSONAL
 from atip.register.models import Decision, Event, Request, Requester
 from atip.register.recorder import Recorder, check_kind, check_outcome
@@ -77,7 +77,7 @@ def _bool(text: str, what: str) -> bool:
 
 def import_register(register: Recorder, path: Path) -> int:
     """Import every row of a register file, or none; returns the number imported."""
-    from atip.register.annexes import read_numbered_table
+    from atip.register.tables import read_numbered_table
 
     # Hundreds of thousands of objects live until the commit: the cyclic collector would walk
     # them again and again for nothing (about a second per 100,000 rows); any cycle made
@@ -156,17 +156,7 @@ def _prepare(
         extended_on=day("extended_on"),
         decided_on=decided,
     )
-    deadlines.check_facts(facts)
-    if facts.extended_on is not None:
-        deadlines.check_extension(
-            deadlines.Facts(
-                received_on=facts.received_on,
-                clarified_on=facts.clarified_on,
-                keep_clock=facts.keep_clock,
-            ),
-            facts.extended_on,
-            rules,
-        )
+    check_new_facts(facts, rules)
     ref = get("ref")
     values: dict[str, Any] = {
         "reference": check_reference(ref) if ref else None,

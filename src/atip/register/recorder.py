@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 from sqlalchemy import Engine
@@ -16,7 +16,7 @@ from atip.errors import InputError, NotFoundError, RefusedError
 from atip.law import deadlines
 from atip.register import db, references
 from atip.register.annexes import Section
-from atip.register.facts import computed_dates, facts_of, rules_of
+from atip.register.facts import check_new_facts, computed_dates, facts_of, rules_of
 from atip.register.journal import PERSONAL, JournalValue, actor, add_event
 from atip.register.models import Annex, Decision, Request, Requester
 from atip.register.settings import Settings
@@ -109,11 +109,7 @@ class Recorder:
             extended_on=new.extended_on,
             decided_on=new.decided_on,
         )
-        deadlines.check_facts(facts, self.rules)
-        if new.extended_on is not None:
-            deadlines.check_extension(
-                replace(facts, extended_on=None, decided_on=None), new.extended_on, self.rules
-            )
+        check_new_facts(facts, self.rules)
         dates = computed_dates(facts, self.rules)
         reference = check_reference(new.reference) if new.reference else None
         fmt = self.settings.reference_format

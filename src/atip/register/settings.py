@@ -50,7 +50,7 @@ class Settings:
 
 
 # (toml table, key) -> (Settings field, type). One table documents every setting.
-SPEC: dict[tuple[str, str], tuple[str, type]] = {
+SETTINGS: dict[tuple[str, str], tuple[str, type]] = {
     ("organisation", "name"): ("organisation", str),
     ("organisation", "unit"): ("unit", str),
     ("organisation", "short_name"): ("short_name", str),
@@ -133,7 +133,7 @@ def load_settings(workspace: Path) -> Settings:
     except (OSError, UnicodeDecodeError) as exc:
         raise WorkspaceError(f"cannot read {path}: {exc}") from None
     values: dict[str, object] = {}
-    for (table, key), (name, kind) in SPEC.items():
+    for (table, key), (name, kind) in SETTINGS.items():
         section = raw.get(table, {})
         if not isinstance(section, dict) or key not in section:
             continue

@@ -58,7 +58,7 @@ def _flag(condition: Any) -> Any:
 
 
 def annual(engine: Engine, label: str, as_of: date) -> dict[str, Any]:
-    """The year's statistics per kind (SPEC §7), from aggregate SQL queries on stored dates."""
+    """The year's statistics per kind, from aggregate SQL queries on stored dates."""
     # A request counts in the fiscal year of its received date. The delay bands compare the
     # decision date with the stored dates: on or before `response_due` (20 days, a. 47); after
     # it and on or before `extended_due` (the latest date the 10-day extension reaches, stored

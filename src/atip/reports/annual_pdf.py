@@ -11,15 +11,10 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
+from atip.resources import FONT_FAMILY
+
 TEMPLATE = "annual_report.html"
 STYLESHEET = "annual_report.css"
-FONT_FAMILY = "LiberationSerif Atip"  # the name letter.css uses: no system font has it
-FONTS = {
-    ("normal", "normal"): "LiberationSerif-Regular.ttf",
-    ("bold", "normal"): "LiberationSerif-Bold.ttf",
-    ("normal", "italic"): "LiberationSerif-Italic.ttf",
-    ("bold", "italic"): "LiberationSerif-BoldItalic.ttf",
-}
 MONTHS = ("avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc.", "janv.",
           "févr.", "mars")  # fmt: skip
 # Column titles: requests for access to documents (a. 9) and to one's own personal information.
@@ -102,14 +97,11 @@ def annual_html(
 
     from atip.french import long_date, number, typography
     from atip.reports.annual import article_key
-    from atip.resources import find_template
+    from atip.resources import font_faces
     from atip.templating import environment
 
     env = environment(template_dirs, (("n", number),))
-    fonts = [
-        (weight, style, find_template(template_dirs, f"fonts/{name}").resolve().as_uri())
-        for (weight, style), name in FONTS.items()
-    ]
+    fonts = font_faces(template_dirs)
     kinds = list(KIND_TITLES)
     received_chart = bar_chart(
         [(KIND_TITLES[k], months[k], COLOURS[k]) for k in kinds],

@@ -1,4 +1,4 @@
-"""The two seed letters (shared/seeds/) as data, to re-create them through `build_letter`.
+"""The two seed letters of a Quebec ministry as data, to re-create them through `build_letter`.
 
 Each folder holds request.toml (the request, its decision and its annexes, with the fictitious
 requester) and the annex files it names. Used by the golden tests and by `atip demo`.
