@@ -19,7 +19,7 @@ from atip.cli.options import DATE, format_option
     default="decision",
     show_default=True,
 )
-@format_option("both", "pdf", "docx")
+@format_option("pdf", "docx", "both", default="both")
 @click.option(
     "--out",
     type=click.Path(file_okay=False, path_type=Path),

@@ -39,10 +39,14 @@ def as_of_option(func: Any) -> Any:
     )(func)
 
 
-def format_option(*choices: str) -> Callable[[Any], Any]:
-    """--format CHOICE, stored as `fmt`; the first choice is the default."""
+def format_option(*choices: str, default: str | None = None) -> Callable[[Any], Any]:
+    """--format CHOICE, stored as `fmt`; the default is the first choice unless given."""
     return click.option(
-        "--format", "fmt", type=click.Choice(list(choices)), default=choices[0], show_default=True
+        "--format",
+        "fmt",
+        type=click.Choice(list(choices)),
+        default=default or choices[0],
+        show_default=True,
     )
 
 

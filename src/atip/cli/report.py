@@ -162,7 +162,7 @@ def annual_report(
     required=True,
     help="Folder of the website copy.",
 )
-@format_option("both", "pdf", "docx")
+@format_option("pdf", "docx", "both", default="both")
 @pass_app
 def publish(app: App, ref: str, out: Path, fmt: str) -> None:
     """The decision letter and annexes for the website, without the requester's identity."""

@@ -1,1 +1,1 @@
-"""letters"""
+"""Letters: a request's content, its French wording, DOCX and PDF rendering, and issuing."""
