@@ -25,6 +25,29 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         )
 
 
+@pytest.fixture(autouse=True)
+def english(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Tests speak English unless they ask for French (`french` below): their expected lines
+    are written in English. The French interface has its own tests (tests/cli/test_french.py)."""
+    from atip import i18n
+
+    monkeypatch.setenv("ATIP_LANG", "en")
+    i18n.set_language("en")
+    yield
+    i18n.set_language("en")
+
+
+@pytest.fixture
+def french(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The office's own language: ATIP_LANG unset, so atip speaks French."""
+    from atip import i18n
+
+    monkeypatch.delenv("ATIP_LANG", raising=False)
+    i18n.set_language("fr")
+    yield
+    i18n.set_language("en")
+
+
 @dataclass
 class Workspace:
     """A real workspace folder and the way to run `atip` in it."""

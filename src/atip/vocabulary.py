@@ -24,3 +24,69 @@ GIVES_ACCESS: Final = ("granted", "partial", "mixed")
 REFUSAL_OUTCOMES: Final = ("partial", "refused", "mixed")
 # Outcomes by which documents go with the letter ("ci-joint"), so it carries "p. j.".
 ENCLOSING_OUTCOMES: Final = ("granted", "partial", "mixed")
+
+# The French word shown for each code, and the other spellings a clerk may type for it. Typed
+# values are compared without accents, capitals, spaces or underscores (`Non détenu` works).
+FRENCH: Final[dict[str, dict[str, tuple[str, ...]]]] = {
+    "outcome": {
+        "granted": ("accueillie", "acceptée", "accordée", "accueilli", "accepté", "accordé"),
+        "partial": ("partielle", "partiellement-accueillie", "partiel"),
+        "refused": ("refusée", "refus", "refusé"),
+        "not-held": ("non-détenu", "non-détenus", "non-détenue", "non-détenues"),
+        "referred": ("transférée", "transféré", "référée", "renvoyée"),
+        "mixed": ("mixte",),
+    },
+    "kind": {
+        "documents": ("documents", "document", "accès-aux-documents"),
+        "personal": ("renseignements-personnels", "personnels", "renseignements-personnel"),
+    },
+    "status": {
+        "open": ("ouverte", "ouvert", "en-cours"),
+        "extended": ("prolongée", "prolongé"),
+        "third-party": ("tiers",),
+        "overdue": ("en-retard", "retard"),
+        "decided": ("décidée", "décidé"),
+        "closed": ("fermée", "fermé", "close"),
+    },
+    "letter": {
+        "acknowledgement": ("accusé-de-réception", "accusé", "accuse-reception"),
+        "extension": ("prolongation", "avis-de-prolongation"),
+        "decision": ("décision",),
+    },
+}
+CODES: Final[dict[str, tuple[str, ...]]] = {
+    "outcome": OUTCOMES,
+    "kind": REQUEST_KINDS,
+    "status": STATUSES,
+    "letter": LETTER_KINDS,
+}
+
+
+def fold(text: str) -> str:
+    """A typed word as compared: lower case, no accents, spaces and underscores as '-'."""
+    import unicodedata
+
+    plain = "".join(
+        c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)
+    )
+    return "-".join(plain.lower().replace("_", " ").replace("-", " ").split())
+
+
+def code_of(what: str, typed: str) -> str | None:
+    """The code a clerk means by `typed` (an English code or a French word), or None."""
+    wanted = fold(typed)
+    for code in CODES[what]:
+        if wanted == fold(code) or wanted in (fold(w) for w in FRENCH[what].get(code, ())):
+            return code
+    return None
+
+
+def label(what: str, code: str) -> str:
+    """The word a clerk reads for a code: French in French, the code itself in English."""
+    from atip.i18n import language
+
+    if language() == "fr":
+        words = FRENCH.get(what, {}).get(code)
+        if words:
+            return words[0]
+    return code

@@ -14,25 +14,28 @@ from typing import Any
 
 import click
 
+from atip import i18n
+from atip.cli.translation import Group, Option, translate_click
 from atip.errors import AtipError
+from atip.i18n import N_, _
 
 # name -> (module, attribute, one-line help): `atip --help` lists them without importing any.
 COMMANDS: dict[str, tuple[str, str, str]] = {
-    "init": ("atip.cli.admin", "init", "Create a workspace, or create/upgrade its database."),
-    "request": ("atip.cli.request", "request", "Log requests and record what happens to them."),
-    "annex": ("atip.cli.annex", "annex", "Data sections printed after a decision letter."),
-    "letter": ("atip.cli.letter", "letter", "Write a request's letters as DOCX and PDF."),
-    "articles": ("atip.cli.articles", "articles", "The law texts atip cites, by version."),
-    "report": ("atip.cli.report", "report", "Deadlines due and late; the annual statistics."),
-    "publish": ("atip.cli.report", "publish", "The decision without personal information."),
-    "demo": ("atip.cli.admin", "demo", "A sample workspace with requests and letters."),
-    "backup": ("atip.cli.admin", "backup", "Copy the database safely while it is in use."),
-    "check": ("atip.cli.admin", "check", "Check the database and the issued letters."),
-    "purge": ("atip.cli.admin", "purge", "Remove personal information of old closed requests."),
+    "init": ("atip.cli.admin", "init", N_("Create a workspace, or create/upgrade its database.")),
+    "request": ("atip.cli.request", "request", N_("Log requests and record what happens to them.")),
+    "annex": ("atip.cli.annex", "annex", N_("Data sections printed after a decision letter.")),
+    "letter": ("atip.cli.letter", "letter", N_("Write a request's letters as DOCX and PDF.")),
+    "articles": ("atip.cli.articles", "articles", N_("The law texts atip cites, by version.")),
+    "report": ("atip.cli.report", "report", N_("Deadlines due and late; the annual statistics.")),
+    "publish": ("atip.cli.report", "publish", N_("The decision without personal information.")),
+    "demo": ("atip.cli.admin", "demo", N_("A sample workspace with requests and letters.")),
+    "backup": ("atip.cli.admin", "backup", N_("Copy the database safely while it is in use.")),
+    "check": ("atip.cli.admin", "check", N_("Check the database and the issued letters.")),
+    "purge": ("atip.cli.admin", "purge", N_("Remove personal information of old closed requests.")),
 }
 
 
-class AtipGroup(click.Group):
+class AtipGroup(Group):
     """Imports a command's module only when the command runs; turns errors into one line."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
@@ -48,14 +51,19 @@ class AtipGroup(click.Group):
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         with formatter.section("Commands"):
-            formatter.write_dl([(name, COMMANDS[name][2]) for name in sorted(COMMANDS)])
+            formatter.write_dl([(name, _(COMMANDS[name][2])) for name in sorted(COMMANDS)])
 
     def main(self, args: Any = None, prog_name: str | None = None, **extra: Any) -> Any:  # type: ignore[override]
         extra["standalone_mode"] = False
+        argv = list(sys.argv[1:] if args is None else args)
+        try:
+            choose_language(argv)
+        except ValueError as exc:
+            _fail(str(exc), 2)
         try:
             code = super().main(args, prog_name or "atip", **extra)
         except click.exceptions.Abort:
-            _fail("aborted", 1)
+            _fail(_("aborted"), 1)
         except click.ClickException as exc:
             _fail(exc.format_message(), exc.exit_code)
         except AtipError as exc:
@@ -66,8 +74,43 @@ class AtipGroup(click.Group):
         except Exception as exc:  # the last guard: one line, never the data in the exception
             if os.environ.get("ATIP_DEBUG"):
                 raise
-            _fail(f"internal error ({type(exc).__name__}); set ATIP_DEBUG=1 for details", 1)
+            _fail(
+                _("internal error ({name}); set ATIP_DEBUG=1 for details").format(
+                    name=type(exc).__name__
+                ),
+                1,
+            )
         sys.exit(code if isinstance(code, int) else 0)
+
+
+def choose_language(args: list[str]) -> None:
+    """Speak ATIP_LANG, else the workspace's `[interface] language`, else French.
+
+    ValueError, with the line to print, when ATIP_LANG names no language atip speaks.
+    """
+    try:
+        language = i18n.language_from_environment()
+    except ValueError:
+        i18n.set_language(i18n.DEFAULT)
+        raise ValueError(_("ATIP_LANG must be fr or en")) from None
+    if language is None:
+        from atip.register.settings import workspace_language
+
+        language = workspace_language(_workspace_argument(args))
+    i18n.set_language(language or i18n.DEFAULT)
+    translate_click()
+
+
+def _workspace_argument(args: list[str]) -> Path | None:
+    """The --workspace given before the command, if any (read before click parses)."""
+    for i, arg in enumerate(args):
+        if arg == "--workspace" and i + 1 < len(args):
+            return Path(args[i + 1])
+        if arg.startswith("--workspace="):
+            return Path(arg.split("=", 1)[1])
+        if not arg.startswith("-"):
+            break
+    return None
 
 
 def _fail(message: str, code: int) -> None:
@@ -148,10 +191,11 @@ pass_app = click.make_pass_decorator(App)
 @click.group(cls=AtipGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "--workspace",
+    cls=Option,
     type=click.Path(file_okay=False, path_type=Path),
     help="Workspace folder (default: ATIP_WORKSPACE, else the nearest atip.toml upward).",
 )
-@click.version_option(package_name="atip")
+@click.version_option(package_name="atip", cls=Option)
 @click.pass_context
 def cli(ctx: click.Context, workspace: Path | None) -> None:
     """atip: access requests under RLRQ c. A-2.1, their deadlines and their letters."""

@@ -9,11 +9,12 @@ import click
 
 from atip.cli import App, pass_app
 from atip.cli.options import DATE
+from atip.cli.translation import command, option
 
 
-@click.command()
+@command()
 @click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path))
-@click.option("--organisation", default="Organisme public", help="Organisation name.")
+@option("--organisation", default="Organisme public", help="Organisation name.")
 def init(directory: Path | None, organisation: str) -> None:
     """Create a workspace (default: here), or create/upgrade its configured database."""
     from atip.register.workspace import init_workspace
@@ -22,14 +23,14 @@ def init(directory: Path | None, organisation: str) -> None:
         click.echo(line)
 
 
-@click.command()
+@command()
 @click.argument(
     "directory",
     required=False,
     default="atip-demo",
     type=click.Path(file_okay=False, path_type=Path),
 )
-@click.option("--no-letters", is_flag=True, help="Only the register, no letters.")
+@option("--no-letters", is_flag=True, help="Only the register, no letters.")
 def demo(directory: Path, no_letters: bool) -> None:
     """A sample workspace with requests in every state, and their letters."""
     from atip.cli.display import print_table
@@ -39,7 +40,7 @@ def demo(directory: Path, no_letters: bool) -> None:
         click.echo(line)
 
 
-@click.command()
+@command()
 @click.argument("dest", type=click.Path(dir_okay=False, path_type=Path))
 @pass_app
 def backup(app: App, dest: Path) -> None:
@@ -49,7 +50,7 @@ def backup(app: App, dest: Path) -> None:
     click.echo(backup_database(app.settings, dest))
 
 
-@click.command()
+@command()
 @pass_app
 def check(app: App) -> None:
     """Check the database's integrity and the issued letters against their hashes."""
@@ -63,8 +64,8 @@ def check(app: App) -> None:
     click.echo("ok: database and issued letters intact")
 
 
-@click.command()
-@click.option("--before", type=DATE, required=True, help="Purge requests closed before this date.")
+@command()
+@option("--before", type=DATE, required=True, help="Purge requests closed before this date.")
 @pass_app
 def purge(app: App, before: date) -> None:
     """Remove the personal information of closed requests, keeping the statistics."""

@@ -8,25 +8,26 @@ import click
 
 from atip.cli import App, pass_app
 from atip.cli.options import json_option, print_json
+from atip.cli.translation import group, option
 
 FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 
 
-@click.group()
+@group()
 def annex() -> None:
     """Data sections printed after a decision letter."""
 
 
 @annex.command("add")
 @click.argument("ref")
-@click.option("--title", required=True, help="Section title, e.g. 'Nombre d'ETC'.")
-@click.option("--table", "table", type=FILE, help="CSV or XLSX; the first row is the header.")
-@click.option("--list", "list_", type=FILE, help="CSV of items grouped by --group-by.")
-@click.option("--group-by", help="Column whose values head the groups of --list.")
-@click.option("--text", "text", type=FILE, help="Plain text file of paragraphs.")
-@click.option("--source", help="Printed as 'Source : …' under the section.")
-@click.option("--suppress-below", type=click.IntRange(min=2), help="Blank counts 1 to N-1.")
-@click.option("--column", help="The count column to suppress small values in.")
+@option("--title", required=True, help="Section title, e.g. 'Nombre d'ETC'.")
+@option("--table", "table", type=FILE, help="CSV or XLSX; the first row is the header.")
+@option("--list", "list_", type=FILE, help="CSV of items grouped by --group-by.")
+@option("--group-by", help="Column whose values head the groups of --list.")
+@option("--text", "text", type=FILE, help="Plain text file of paragraphs.")
+@option("--source", help="Printed as 'Source : …' under the section.")
+@option("--suppress-below", type=click.IntRange(min=2), help="Blank counts 1 to N-1.")
+@option("--column", help="The count column to suppress small values in.")
 @pass_app
 def add(
     app: App,

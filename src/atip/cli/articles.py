@@ -8,9 +8,10 @@ import click
 
 from atip.cli import App, pass_app
 from atip.cli.options import DATE, json_option, print_json
+from atip.cli.translation import group, option
 
 
-@click.group()
+@group()
 def articles() -> None:
     """The law texts atip cites, by version."""
 
@@ -58,7 +59,7 @@ def list_articles(app: App, as_json: bool) -> None:
 
 @articles.command("show")
 @click.argument("number")
-@click.option("--on", "on", type=DATE, help="The version in force on this date (default: today).")
+@option("--on", "on", type=DATE, help="The version in force on this date (default: today).")
 @json_option
 @pass_app
 def show_article(app: App, number: str, on: date | None, as_json: bool) -> None:

@@ -9,28 +9,27 @@ import click
 
 from atip.cli import App, pass_app
 from atip.cli.options import DATE, format_option
+from atip.cli.translation import command, option
 
 
-@click.command()
+@command()
 @click.argument("ref", required=False)
-@click.option(
+@option(
     "--kind",
     type=click.Choice(["acknowledgement", "extension", "decision"]),
     default="decision",
     show_default=True,
 )
 @format_option("pdf", "docx", "both", default="both")
-@click.option(
+@option(
     "--out",
     type=click.Path(file_okay=False, path_type=Path),
     help="Output folder (default: the workspace's letters/).",
 )
-@click.option("--date", "letter_date", type=DATE, help="Date of the letter (default: today).")
-@click.option("--reissue", is_flag=True, help="Issue again with new content; both stay journaled.")
-@click.option("--all-due", is_flag=True, help="Every letter not issued yet, of every request.")
-@click.option(
-    "--jobs", type=click.IntRange(min=1), help="Processes for --all-due (default: cores)."
-)
+@option("--date", "letter_date", type=DATE, help="Date of the letter (default: today).")
+@option("--reissue", is_flag=True, help="Issue again with new content; both stay journaled.")
+@option("--all-due", is_flag=True, help="Every letter not issued yet, of every request.")
+@option("--jobs", type=click.IntRange(min=1), help="Processes for --all-due (default: cores).")
 @pass_app
 def letter(
     app: App,

@@ -8,6 +8,8 @@ from typing import Any
 
 import click
 
+from atip.cli.translation import option
+
 
 class DateType(click.ParamType):
     """ISO, day-first or French dates; anything else is refused, never guessed."""
@@ -31,7 +33,7 @@ DATE = DateType()
 
 def as_of_option(func: Any) -> Any:
     """--as-of DATE, default today."""
-    return click.option(
+    return option(
         "--as-of",
         type=DATE,
         default=None,
@@ -41,7 +43,7 @@ def as_of_option(func: Any) -> Any:
 
 def format_option(*choices: str, default: str | None = None) -> Callable[[Any], Any]:
     """--format CHOICE, stored as `fmt`; the default is the first choice unless given."""
-    return click.option(
+    return option(
         "--format",
         "fmt",
         type=click.Choice(list(choices)),
@@ -52,7 +54,7 @@ def format_option(*choices: str, default: str | None = None) -> Callable[[Any], 
 
 def json_option(func: Any) -> Any:
     """--json for machine-readable output."""
-    return click.option("--json", "as_json", is_flag=True, help="Print JSON.")(func)
+    return option("--json", "as_json", is_flag=True, help="Print JSON.")(func)
 
 
 def today(as_of: date | None) -> date:

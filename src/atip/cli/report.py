@@ -11,11 +11,12 @@ import click
 
 from atip.cli import App, pass_app
 from atip.cli.options import DATE, as_of_option, format_option, today
+from atip.cli.translation import command, group, option
 
 OUT = click.Path(dir_okay=False, path_type=Path)
 
 
-@click.group()
+@group()
 def report() -> None:
     """Deadlines due and late; the annual statistics."""
 
@@ -60,7 +61,7 @@ def _no_out_for_table(fmt: str, out: Path | None) -> None:
 @report.command("deadlines")
 @as_of_option
 @format_option("table", "csv", "json", "ics")
-@click.option("--out", type=OUT, help="Write to this file (atomically) instead of stdout.")
+@option("--out", type=OUT, help="Write to this file (atomically) instead of stdout.")
 @pass_app
 def deadlines_report(app: App, as_of: date | None, fmt: str, out: Path | None) -> None:
     """Every open request with its governing date: late first, then due soonest."""
@@ -100,10 +101,10 @@ class FiscalYear(click.ParamType):
 
 
 @report.command("annual")
-@click.option("--fiscal-year", type=FiscalYear(), required=True, help="e.g. 2023-2024")
+@option("--fiscal-year", type=FiscalYear(), required=True, help="e.g. 2023-2024")
 @format_option("table", "csv", "json", "pdf")
-@click.option("--out", type=OUT, help="Write to this file (PDF default: bilan-YEAR.pdf here).")
-@click.option(
+@option("--out", type=OUT, help="Write to this file (PDF default: bilan-YEAR.pdf here).")
+@option(
     "--as-of",
     type=DATE,
     default=None,
@@ -154,9 +155,9 @@ def annual_report(
         Console(width=None if sys.stdout.isatty() else 100).print(table)
 
 
-@click.command()
+@command()
 @click.argument("ref")
-@click.option(
+@option(
     "--out",
     type=click.Path(file_okay=False, path_type=Path),
     required=True,

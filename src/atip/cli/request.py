@@ -16,26 +16,27 @@ from atip.cli.options import (
     print_json_rows,
     today,
 )
+from atip.cli.translation import group, option
 
 
-@click.group()
+@group()
 def request() -> None:
     """Log requests and record what happens to them."""
 
 
 @request.command("new")
-@click.option("--received", type=DATE, required=True, help="Date the request was received.")
-@click.option("--requester", required=True, help="Requester's name.")
-@click.option("--subject", required=True, help='What is asked ("visant à obtenir …").')
-@click.option("--ref", help="Use this reference (e.g. an existing number) instead of the next one.")
-@click.option("--clarified", type=DATE, help="Date the request was made precise (a. 42).")
-@click.option("--keep-clock", is_flag=True, help="A clarification does not restart the 20 days.")
-@click.option("--email", help="Requester's email.")
-@click.option("--address", help="Requester's postal address (lines separated by '\\n').")
-@click.option("--kind", type=click.Choice(["documents", "personal"]), default="documents")
-@click.option("--accommodation", is_flag=True, help="Reasonable accommodation (a. 47, 1.1°).")
-@click.option("--channel", help="How it arrived: mail, email, web, in person…")
-@click.option("--clerk", help="Clerk assigned to the request.")
+@option("--received", type=DATE, required=True, help="Date the request was received.")
+@option("--requester", required=True, help="Requester's name.")
+@option("--subject", required=True, help='What is asked ("visant à obtenir …").')
+@option("--ref", help="Use this reference (e.g. an existing number) instead of the next one.")
+@option("--clarified", type=DATE, help="Date the request was made precise (a. 42).")
+@option("--keep-clock", is_flag=True, help="A clarification does not restart the 20 days.")
+@option("--email", help="Requester's email.")
+@option("--address", help="Requester's postal address (lines separated by '\\n').")
+@option("--kind", type=click.Choice(["documents", "personal"]), default="documents")
+@option("--accommodation", is_flag=True, help="Reasonable accommodation (a. 47, 1.1°).")
+@option("--channel", help="How it arrived: mail, email, web, in person…")
+@option("--clerk", help="Clerk assigned to the request.")
 @pass_app
 def new(
     app: App,
@@ -76,8 +77,8 @@ def new(
 
 @request.command()
 @click.argument("ref")
-@click.option("--on", "on", type=DATE, required=True, help="Date of the clarification.")
-@click.option("--keep-clock", is_flag=True, help="Keep counting from the receipt date.")
+@option("--on", "on", type=DATE, required=True, help="Date of the clarification.")
+@option("--keep-clock", is_flag=True, help="Keep counting from the receipt date.")
 @pass_app
 def clarify(app: App, ref: str, on: date, keep_clock: bool) -> None:
     """Record that the requester made the request precise."""
@@ -87,7 +88,7 @@ def clarify(app: App, ref: str, on: date, keep_clock: bool) -> None:
 
 @request.command()
 @click.argument("ref")
-@click.option("--on", "on", type=DATE, required=True, help="Date the notice was sent.")
+@option("--on", "on", type=DATE, required=True, help="Date the notice was sent.")
 @pass_app
 def extend(app: App, ref: str, on: date) -> None:
     """Record the notice of the 10-day extension (article 47)."""
@@ -97,8 +98,8 @@ def extend(app: App, ref: str, on: date) -> None:
 
 @request.command("third-party")
 @click.argument("ref")
-@click.option("--notified", type=DATE, required=True, help="Date the third party was notified.")
-@click.option("--observations", type=DATE, help="Date the third party presented observations.")
+@option("--notified", type=DATE, required=True, help="Date the third party was notified.")
+@option("--observations", type=DATE, help="Date the third party presented observations.")
 @pass_app
 def third_party(app: App, ref: str, notified: date, observations: date | None) -> None:
     """Record the notice to a third party and its observations (article 49)."""
@@ -108,20 +109,20 @@ def third_party(app: App, ref: str, notified: date, observations: date | None) -
 
 @request.command()
 @click.argument("ref")
-@click.option("--on", "on", type=DATE, required=True, help="Date of the decision.")
-@click.option(
+@option("--on", "on", type=DATE, required=True, help="Date of the decision.")
+@option(
     "--outcome",
     required=True,
     type=click.Choice(["granted", "partial", "refused", "not-held", "referred", "mixed"]),
 )
-@click.option("--articles", default="", help="Articles cited, e.g. 53,54.")
-@click.option("--link", "links", multiple=True, help="Published page answering part (a. 13).")
-@click.option(
+@option("--articles", default="", help="Articles cited, e.g. 53,54.")
+@option("--link", "links", multiple=True, help="Published page answering part (a. 13).")
+@option(
     "--body",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="Text file of paragraphs to insert in the decision.",
 )
-@click.option("--referral-body", help="Competent body, for a referral (a. 48).")
+@option("--referral-body", help="Competent body, for a referral (a. 48).")
 @pass_app
 def decide(
     app: App,
@@ -154,7 +155,7 @@ def decide(
 
 @request.command()
 @click.argument("ref")
-@click.option("--filed", type=DATE, required=True, help="Date the review was filed.")
+@option("--filed", type=DATE, required=True, help="Date the review was filed.")
 @pass_app
 def review(app: App, ref: str, filed: date) -> None:
     """Record that the requester applied to the Commission for review (article 135)."""
@@ -166,7 +167,7 @@ def review(app: App, ref: str, filed: date) -> None:
 @click.argument("ref")
 @as_of_option
 @json_option
-@click.option("--journal", is_flag=True, help="Also print the journal of changes.")
+@option("--journal", is_flag=True, help="Also print the journal of changes.")
 @pass_app
 def show(app: App, ref: str, as_of: date | None, as_json: bool, journal: bool) -> None:
     """Show a request, its dates and how each was reached."""
@@ -182,12 +183,12 @@ def show(app: App, ref: str, as_of: date | None, as_json: bool, journal: bool) -
 
 
 @request.command("list")
-@click.option("--open", "open_only", is_flag=True, help="Only requests not decided yet.")
-@click.option("--overdue", is_flag=True, help="Only requests past their decision date.")
-@click.option("--due-within", type=click.IntRange(min=0), help="Only those due within DAYS.")
+@option("--open", "open_only", is_flag=True, help="Only requests not decided yet.")
+@option("--overdue", is_flag=True, help="Only requests past their decision date.")
+@option("--due-within", type=click.IntRange(min=0), help="Only those due within DAYS.")
 @as_of_option
 @json_option
-@click.option("--csv", "as_csv", is_flag=True, help="Print CSV.")
+@option("--csv", "as_csv", is_flag=True, help="Print CSV.")
 @pass_app
 def list_(
     app: App,

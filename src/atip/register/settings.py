@@ -39,6 +39,8 @@ class Settings:
     saturdays_closed: bool = False
     clarification_restarts_clock: bool = True
     review_calendar: str = "law"
+    language: str = "fr"
+    timezone: str = "America/Montreal"
 
     @property
     def sqlite_path(self) -> Path | None:
@@ -64,6 +66,8 @@ SETTINGS: dict[tuple[str, str], tuple[str, type]] = {
     ("deadlines", "saturdays_closed"): ("saturdays_closed", bool),
     ("deadlines", "clarification_restarts_clock"): ("clarification_restarts_clock", bool),
     ("deadlines", "review_calendar"): ("review_calendar", str),
+    ("interface", "language"): ("language", str),
+    ("interface", "timezone"): ("timezone", str),
 }
 
 TEMPLATE = """\
@@ -143,12 +147,42 @@ def load_settings(workspace: Path) -> Settings:
         values[name] = value
     if values.get("review_calendar", "law") not in ("law", "review-body"):
         raise InputError(f'{path}: [deadlines] review_calendar must be "law" or "review-body"')
+    if values.get("language", "fr") not in ("fr", "en"):
+        raise InputError(f'{path}: [interface] language must be "fr" or "en"')
+    _check_timezone(str(values.get("timezone", "America/Montreal")), path)
     values["proclaimed"] = _proclaimed(raw.get("deadlines", {}).get("proclaimed", {}), path)
     _check_reference_format(str(values.get("reference_format", "{seq}")), path)
     url = os.environ.get("ATIP_DATABASE_URL") or raw.get("database", {}).get("url") or ""
     if not url:
         url = f"sqlite:///{workspace / 'db' / 'atip.sqlite'}"
     return Settings(workspace=workspace, database_url=url, **values)  # type: ignore[arg-type]
+
+
+def _check_timezone(name: str, path: Path) -> None:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise InputError(
+            f"{path}: [interface] timezone {name!r} is not a time zone such as America/Montreal"
+        ) from None
+
+
+def workspace_language(explicit: Path | None = None) -> str | None:
+    """The `[interface] language` of the workspace atip would use, if it names one it speaks.
+
+    Read before the command line is parsed, so that even help speaks it; any problem with the
+    workspace is left for the command itself to report.
+    """
+    try:
+        path = find_workspace(explicit) / CONFIG_NAME
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (WorkspaceError, OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return None
+    section = raw.get("interface")
+    language = section.get("language") if isinstance(section, dict) else None
+    return language if language in ("fr", "en") else None
 
 
 def _proclaimed(table: object, path: Path) -> dict[date, str]:
