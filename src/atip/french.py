@@ -45,6 +45,7 @@ from datetime import date
 from decimal import Decimal
 
 from atip.errors import InputError
+from atip.i18n import N_, _, day
 
 NBSP = "\u00a0"
 
@@ -67,10 +68,18 @@ MONTHS = (
 # --------------------------------------------------------------------------- dates
 
 
+WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
+
+
 def long_date(d: date) -> str:
     """`6 février 2020`; the first of a month is `1er juillet 2019`."""
-    day = "1er" if d.day == 1 else str(d.day)
-    return f"{day} {MONTHS[d.month - 1]} {d.year}"
+    number = "1er" if d.day == 1 else str(d.day)
+    return f"{number} {MONTHS[d.month - 1]} {d.year}"
+
+
+def weekday(d: date) -> str:
+    """The French name of the day of the week: `lundi` … `dimanche`."""
+    return WEEKDAYS[d.weekday()]
 
 
 def place_and_date(city: str, d: date) -> str:
@@ -84,8 +93,8 @@ def place_and_date(city: str, d: date) -> str:
 def date_in_letter(d: date, letter_date: date) -> str:
     """`23 mai dernier` for an earlier day of the letter's year, else the long date."""
     if d.year == letter_date.year and d < letter_date:
-        day = "1er" if d.day == 1 else str(d.day)
-        return f"{day} {MONTHS[d.month - 1]} dernier"
+        number = "1er" if d.day == 1 else str(d.day)
+        return f"{number} {MONTHS[d.month - 1]} dernier"
     return long_date(d)
 
 
@@ -185,7 +194,8 @@ def typography(text: str) -> str:
 # --------------------------------------------------------------------------- reading dates
 
 
-EXPECTED = "expected YYYY-MM-DD, DD/MM/YYYY or a French date such as '17 mai 2024'"
+# In English, as the code and its tests compare it; _(EXPECTED) where a message shows it.
+EXPECTED = N_("expected YYYY-MM-DD, DD/MM/YYYY or a French date such as '17 mai 2024'")
 MIN_YEAR, MAX_YEAR = 1900, 2100
 
 # Month names without accents, as _fold() leaves them.
@@ -203,20 +213,20 @@ _MONTHS = {
     "novembre": 11,
     "decembre": 12,
 }
-_WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
+# The month as an error message names it (translated where shown).
 _MONTHS_EN = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
+    N_("January"),
+    N_("February"),
+    N_("March"),
+    N_("April"),
+    N_("May"),
+    N_("June"),
+    N_("July"),
+    N_("August"),
+    N_("September"),
+    N_("October"),
+    N_("November"),
+    N_("December"),
 )
 
 # re.ASCII: \d is 0-9 only, so other scripts' digits are not read as a date.
@@ -246,56 +256,84 @@ def _shown(text: str) -> str:
     return text if len(text) <= 60 else text[:57] + "…"
 
 
-def _fail(text: str, reason: str = EXPECTED) -> InputError:
-    return InputError(f"invalid date '{_shown(text)}': {reason}")
+def _fail(text: str, reason: str | None = None) -> InputError:
+    return InputError(
+        _("invalid date '{text}': {reason}").format(
+            text=_shown(text), reason=_(EXPECTED) if reason is None else reason
+        )
+    )
 
 
-def _build(text: str, year: int, month: int, day: int) -> date:
+def _build(text: str, year: int, month: int, day_number: int) -> date:
     """The date, or an error that says which part is impossible."""
     if not MIN_YEAR <= year <= MAX_YEAR:
-        raise _fail(text, f"year {year} is out of range ({MIN_YEAR} to {MAX_YEAR})")
-    if not 1 <= month <= 12:
-        raise InputError(f"'{_shown(text)}' does not exist: there is no month {month}")
-    if day < 1:
-        raise InputError(f"'{_shown(text)}' does not exist: there is no day {day}")
-    last = monthrange(year, month)[1]
-    if day > last:
-        raise InputError(
-            f"'{_shown(text)}' does not exist: {_MONTHS_EN[month - 1]} {year} has {last} days"
+        raise _fail(
+            text,
+            _("year {year} is out of range ({first} to {last})").format(
+                year=year, first=MIN_YEAR, last=MAX_YEAR
+            ),
         )
-    return date(year, month, day)
+    if not 1 <= month <= 12:
+        raise InputError(
+            _("'{text}' does not exist: there is no month {month}").format(
+                text=_shown(text), month=month
+            )
+        )
+    if day_number < 1:
+        raise InputError(
+            _("'{text}' does not exist: there is no day {day}").format(
+                text=_shown(text), day=day_number
+            )
+        )
+    last = monthrange(year, month)[1]
+    if day_number > last:
+        raise InputError(
+            _("'{text}' does not exist: {month} {year} has {days} days").format(
+                text=_shown(text), month=_(_MONTHS_EN[month - 1]), year=year, days=last
+            )
+        )
+    return date(year, month, day_number)
 
 
 def parse_date(text: str) -> date:
     """Read a date typed as ISO, day-first or French words; InputError for anything else."""
     raw = " ".join(str(text).split())
     if not raw:
-        raise _fail(raw, f"the date is empty; {EXPECTED}")
+        raise _fail(raw, _("the date is empty; {expected}").format(expected=_(EXPECTED)))
 
     match = _ISO.fullmatch(raw)
     if match:
         return _build(raw, int(match[1]), int(match[2]), int(match[3]))
     if _ISO_WITH_TIME.fullmatch(raw):
-        raise _fail(raw, "a date without a time is expected (YYYY-MM-DD)")
+        raise _fail(raw, _("a date without a time is expected (YYYY-MM-DD)"))
 
     match = _DAY_FIRST.fullmatch(raw)
     if match:
         return _build(raw, int(match[4]), int(match[3]), int(match[1]))
     if _SHORT_YEAR.fullmatch(raw):
-        raise _fail(raw, "write the year with four digits (DD/MM/YYYY)")
+        raise _fail(raw, _("write the year with four digits (DD/MM/YYYY)"))
 
     match = _FRENCH.fullmatch(_fold(raw))
     if not match:
         raise _fail(raw)
     month = _MONTHS.get(match["month"])
     if month is None:
-        raise _fail(raw, f"unknown month '{match['month']}'; {EXPECTED}")
-    day = int(match["day"])
-    if match["er"] and day != 1:
-        raise _fail(raw, "'er' is only written after day 1 (1er)")
-    weekday = match["weekday"]
-    result = _build(raw, int(match["year"]), month, day)
-    if weekday is not None and _WEEKDAYS[result.weekday()] != weekday:
-        actual = _WEEKDAYS[result.weekday()]
-        raise _fail(raw, f"{result.isoformat()} is a {actual}, not a {weekday}")
+        raise _fail(
+            raw,
+            _("unknown month '{month}'; {expected}").format(
+                month=match["month"], expected=_(EXPECTED)
+            ),
+        )
+    day_number = int(match["day"])
+    if match["er"] and day_number != 1:
+        raise _fail(raw, _("'er' is only written after day 1 (1er)"))
+    typed_weekday = match["weekday"]
+    result = _build(raw, int(match["year"]), month, day_number)
+    if typed_weekday is not None and weekday(result) != typed_weekday:
+        raise _fail(
+            raw,
+            _("{date} is a {actual}, not a {weekday}").format(
+                date=day(result), actual=weekday(result), weekday=typed_weekday
+            ),
+        )
     return result

@@ -7,6 +7,7 @@ from functools import cache
 from pathlib import Path
 
 from atip.errors import InputError
+from atip.i18n import _
 
 _ROOT_FOLDERS = ("templates", "legal_articles")
 # The shipped font (templates/fonts/), under a name no system font has, for letters and reports.
@@ -45,8 +46,8 @@ def find_template(template_dirs: Sequence[Path | str], name: str) -> Path:
         candidate = Path(folder) / name
         if candidate.is_file():
             return candidate
-    where = ", ".join(str(d) for d in template_dirs) or "(no template folder)"
-    raise InputError(f"template {name} not found in {where}")
+    where = ", ".join(str(d) for d in template_dirs) or _("(no template folder)")
+    raise InputError(_("template {name} not found in {where}").format(name=name, where=where))
 
 
 def file_stamp(path: Path) -> tuple[str, int, int]:

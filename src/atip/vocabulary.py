@@ -32,25 +32,30 @@ FRENCH: Final[dict[str, dict[str, tuple[str, ...]]]] = {
         "granted": ("accueillie", "acceptée", "accordée", "accueilli", "accepté", "accordé"),
         "partial": ("partielle", "partiellement-accueillie", "partiel"),
         "refused": ("refusée", "refus", "refusé"),
-        "not-held": ("non-détenu", "non-détenus", "non-détenue", "non-détenues"),
+        "not-held": ("non détenu", "non-détenu", "non-détenus", "non-détenue", "non-détenues"),
         "referred": ("transférée", "transféré", "référée", "renvoyée"),
         "mixed": ("mixte",),
     },
     "kind": {
-        "documents": ("documents", "document", "accès-aux-documents"),
-        "personal": ("renseignements-personnels", "personnels", "renseignements-personnel"),
+        "documents": ("documents", "document", "accès aux documents"),
+        "personal": (
+            "renseignements personnels",
+            "renseignements-personnels",
+            "personnels",
+            "renseignements-personnel",
+        ),
     },
     "status": {
-        "open": ("ouverte", "ouvert", "en-cours"),
+        "open": ("ouverte", "ouvert", "en cours"),
         "extended": ("prolongée", "prolongé"),
         "third-party": ("tiers",),
-        "overdue": ("en-retard", "retard"),
+        "overdue": ("en retard", "retard"),
         "decided": ("décidée", "décidé"),
         "closed": ("fermée", "fermé", "close"),
     },
     "letter": {
-        "acknowledgement": ("accusé-de-réception", "accusé", "accuse-reception"),
-        "extension": ("prolongation", "avis-de-prolongation"),
+        "acknowledgement": ("accusé de réception", "accusé", "accuse-reception"),
+        "extension": ("prolongation", "avis de prolongation"),
         "decision": ("décision",),
     },
 }
@@ -66,9 +71,7 @@ def fold(text: str) -> str:
     """A typed word as compared: lower case, no accents, spaces and underscores as '-'."""
     import unicodedata
 
-    plain = "".join(
-        c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)
-    )
+    plain = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
     return "-".join(plain.lower().replace("_", " ").replace("-", " ").split())
 
 
@@ -79,6 +82,11 @@ def code_of(what: str, typed: str) -> str | None:
         if wanted == fold(code) or wanted in (fold(w) for w in FRENCH[what].get(code, ())):
             return code
     return None
+
+
+def typed_word(what: str, code: str) -> str:
+    """The word to type for a code in the interface language: `non-détenu`, `granted`."""
+    return label(what, code).replace(" ", "-")
 
 
 def label(what: str, code: str) -> str:

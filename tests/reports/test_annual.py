@@ -185,8 +185,8 @@ def test_annual_csv_and_table(year: Workspace) -> None:
     # articles in the Act's order, after the figures
     assert lines.index("articles.1,0,1") < lines.index("articles.53,3,0")
     table = year.ok("report", "annual", "--fiscal-year", FY)
-    assert "Demandes reçues" in table and "Traitées dans les 20 jours" in table
-    assert re.search(r"Demandes reçues\s*│\s*6\s*│\s*3", table)
+    assert "Requests received" in table and "Processed within 20 days" in table
+    assert re.search(r"Requests received\s*│\s*6\s*│\s*3", table)
 
 
 def test_annual_to_a_file(year: Workspace, tmp_path: Path) -> None:

@@ -10,6 +10,7 @@ import click
 from atip.cli import App, pass_app
 from atip.cli.options import DATE
 from atip.cli.translation import command, option
+from atip.i18n import _
 
 
 @command()
@@ -61,7 +62,7 @@ def check(app: App) -> None:
         click.echo(line)
     if problems:
         raise SystemExit(1)
-    click.echo("ok: database and issued letters intact")
+    click.echo(_("ok: database and issued letters intact"))
 
 
 @command()
@@ -72,4 +73,4 @@ def purge(app: App, before: date) -> None:
     from atip.register.purge import purge_personal_information
 
     count = purge_personal_information(app.recorder, before)
-    click.echo(f"purged the personal information of {count} request(s)")
+    click.echo(_("purged the personal information of {count} request(s)").format(count=count))

@@ -9,6 +9,10 @@ import click
 from atip.cli import App, pass_app
 from atip.cli.options import json_option, print_json
 from atip.cli.translation import group, option
+from atip.i18n import N_, _
+
+# What each kind of section reads as.
+KINDS = {"table": N_("table"), "list": N_("list"), "text": N_("text")}
 
 FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 
@@ -48,15 +52,15 @@ def add(
         name for name, value in (("--table", table), ("--list", list_), ("--text", text)) if value
     ]
     if len(given) != 1:
-        raise click.UsageError("give exactly one of --table, --list and --text")
+        raise click.UsageError(_("give exactly one of --table, --list and --text"))
     if list_ and not group_by:
-        raise click.UsageError("--list needs --group-by COLUMN")
+        raise click.UsageError(_("--list needs --group-by COLUMN"))
     if group_by and not list_:
-        raise click.UsageError("--group-by goes with --list")
+        raise click.UsageError(_("--group-by goes with --list"))
     if (suppress_below is None) != (column is None):
-        raise click.UsageError("--suppress-below and --column go together")
+        raise click.UsageError(_("--suppress-below and --column go together"))
     if suppress_below is not None and not table:
-        raise click.UsageError("--suppress-below applies to --table")
+        raise click.UsageError(_("--suppress-below applies to --table"))
     app.reader.require(ref)
     if table:
         section = annexes.table_section(
@@ -68,7 +72,11 @@ def add(
         assert text is not None
         section = annexes.text_section(text, title, source)
     number = app.recorder.add_annex(ref, section)
-    click.echo(f"{ref}: annex {number} « {section.title} » added")
+    click.echo(
+        _("{ref}: annex {number} « {title} » added").format(
+            ref=ref, number=number, title=section.title
+        )
+    )
 
 
 @annex.command("list")
@@ -84,14 +92,14 @@ def list_annexes(app: App, ref: str, as_json: bool) -> None:
         print_json([json.loads(s.to_json()) for s in sections])
         return
     if not sections:
-        click.echo(f"{ref}: no annex")
+        click.echo(_("{ref}: no annex").format(ref=ref))
     for number, section in enumerate(sections, start=1):
         extra = (
-            f", small counts blanked in {', '.join(section.suppressed)}"
+            _(", small counts blanked in {columns}").format(columns=", ".join(section.suppressed))
             if section.suppressed
             else ""
         )
-        click.echo(f"{number}. {section.title} ({section.kind}{extra})")
+        click.echo(f"{number}. {section.title} ({_(KINDS[section.kind])}{extra})")
 
 
 @annex.command("remove")
@@ -101,4 +109,6 @@ def list_annexes(app: App, ref: str, as_json: bool) -> None:
 def remove(app: App, ref: str, number: int) -> None:
     """Detach annex NUMBER; the ones after it move up."""
     title = app.recorder.remove_annex(ref, number)
-    click.echo(f"{ref}: annex {number} « {title} » removed")
+    click.echo(
+        _("{ref}: annex {number} « {title} » removed").format(ref=ref, number=number, title=title)
+    )

@@ -9,6 +9,7 @@ import click
 from atip.cli import App, pass_app
 from atip.cli.options import DATE, json_option, print_json
 from atip.cli.translation import group, option
+from atip.i18n import _
 
 
 @group()
@@ -51,10 +52,9 @@ def list_articles(app: App, as_json: bool) -> None:
         print_json(rows)
         return
     for row in rows:
-        mark = "verified" if row["verified"] else "UNVERIFIED: check against LégisQuébec"
-        click.echo(
-            f"a. {row['number']:<6} current to {row['current_to']}  {mark}  ({row['source_kind']})"
-        )
+        mark = _("verified") if row["verified"] else _("UNVERIFIED: check against LégisQuébec")
+        current = _("current to {day}").format(day=row["current_to"])
+        click.echo(f"a. {row['number']:<6} {current}  {mark}  ({row['source_kind']})")
 
 
 @articles.command("show")
@@ -82,4 +82,4 @@ def show_article(app: App, number: str, on: date | None, as_json: bool) -> None:
     click.echo("\n".join(version.paragraphs))
     click.echo(version.history)
     if not version.verified:
-        click.echo(f"(unverified; source: {version.source})", err=True)
+        click.echo(_("(unverified; source: {source})").format(source=version.source), err=True)

@@ -1,14 +1,63 @@
-"""Terminal output of requests: a readable table, CSV, and one request in detail."""
+"""Terminal output of requests: a readable table, CSV, and one request in detail.
+
+Words follow the interface language; codes in JSON never do. Dates in tables stay ISO.
+"""
 
 from __future__ import annotations
 
 import csv
 import sys
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
+from atip.i18n import N_, _, day, language, ngettext
+from atip.vocabulary import label
+
 COLUMNS = ("reference", "status", "kind", "received_on", "decision_due", "days_left", "decided_on")
+HEADERS = {
+    "reference": N_("Ref."),
+    "status": N_("Status"),
+    "kind": N_("Kind"),
+    "received_on": N_("Received"),
+    "decision_due": N_("Decision due"),
+    "days_left": N_("Days left"),
+    "decided_on": N_("Decided"),
+    "deemed_refusal": N_("Deemed refusal"),
+}
 STATUS_STYLE = {"overdue": "bold red", "decided": "dim", "closed": "dim"}
+# What each journal action reads as in the history.
+ACTIONS = {
+    "created": N_("logged"),
+    "imported": N_("imported"),
+    "clarified": N_("clarified"),
+    "extended": N_("extended"),
+    "third-party": N_("third party"),
+    "decided": N_("decided"),
+    "review": N_("review filed"),
+    "annex-added": N_("annex added"),
+    "annex-removed": N_("annex removed"),
+    "letter": N_("letter issued"),
+    "published": N_("published"),
+    "purged": N_("personal information purged"),
+}
+
+
+# What each journaled field reads as.
+FIELDS = {
+    "requester": N_("requester"),
+    "received_on": N_("received"),
+    "clarified_on": N_("clarified"),
+    "keep_clock": N_("clock kept"),
+    "extended_on": N_("extension notice"),
+    "third_party_notified_on": N_("third party notified"),
+    "observations_on": N_("observations"),
+    "decided_on": N_("decision date"),
+    "outcome": N_("outcome"),
+    "articles": N_("articles"),
+    "review_filed_on": N_("review filed"),
+    "annex": N_("annex"),
+}
+PERSONAL = "(personal information)"  # as the journal stores it (atip.register.journal)
 
 
 def print_table(rows: list[dict[str, Any]], as_of: date, *, warn_within: int = 5) -> None:
@@ -16,86 +65,170 @@ def print_table(rows: list[dict[str, Any]], as_of: date, *, warn_within: int = 5
     from rich.console import Console
     from rich.table import Table
 
-    table = Table(title=f"Requests as of {as_of.isoformat()}", header_style="bold")
-    for name in ("Réf.", "Status", "Kind", "Received", "Decision due", "Days left", "Decided"):
-        table.add_column(name, justify="right" if name == "Days left" else "left", no_wrap=True)
+    title = _("Requests as of {day}").format(day=as_of.isoformat())
+    table = Table(title=title, header_style="bold")
+    for column in COLUMNS:
+        right = column == "days_left"
+        table.add_column(_(HEADERS[column]), justify="right" if right else "left", no_wrap=True)
     for row in rows:
         style = STATUS_STYLE.get(row["status"])
         if style is None and row["decided_on"] is None and row["days_left"] <= warn_within:
             style = "yellow"
         cells = [_cell(row[c]) for c in COLUMNS]
+        cells[COLUMNS.index("status")] = label("status", row["status"])
+        cells[COLUMNS.index("kind")] = label("kind", row["kind"])
         if row["decided_on"] is not None:
             cells[COLUMNS.index("days_left")] = ""  # nothing is due once decided
         table.add_row(*cells, style=style)
     console = Console(width=None if sys.stdout.isatty() else 120)
     console.print(table)
     if not rows:
-        console.print("No request matches.")
+        console.print(_("No request matches."))
 
 
 def print_csv(rows: list[dict[str, Any]]) -> None:
-    """The same columns as the table, as CSV on stdout."""
+    """The same columns as the table, as CSV on stdout: headers in the interface language,
+    values as codes and ISO dates."""
     writer = csv.writer(sys.stdout, lineterminator="\n")
-    writer.writerow(COLUMNS)
+    writer.writerow(csv_header(COLUMNS))
     for row in rows:
         writer.writerow(_cell(row[c]) for c in COLUMNS)
 
 
-def print_request(view: dict[str, Any], *, journal: bool = False) -> None:
+def csv_header(keys: tuple[str, ...]) -> list[str]:
+    """A CSV header: the JSON keys in English (as scripts read them), their words in French."""
+    from atip.i18n import language
+
+    return list(keys) if language() == "en" else [_(HEADERS[key]) for key in keys]
+
+
+def print_request(view: dict[str, Any], *, journal: bool = False, timezone: str = "") -> None:
     """One request in detail, with its explanation sentences."""
     import click
 
+    status = label("status", view["status"])
+    kind = label("kind", view["kind"])
+    received = _("Received: {day}").format(day=day_of(view["received_on"]))
+    if view["clarified_on"]:
+        received += _(", clarified {day}").format(day=day_of(view["clarified_on"]))
     lines = [
-        f"N/Réf. : {view['reference']}  ({view['kind']}, {view['status']})",
-        f"Subject: {view['subject']}",
-        f"Received: {view['received_on']}"
-        + (f", clarified {view['clarified_on']}" if view["clarified_on"] else ""),
-        f"Clock starts: {view['clock_starts_on']}",
-        f"Response due (a. 47): {view['response_due']}",
+        f"N/Réf. : {view['reference']}  ({kind}, {status})",
+        _("Subject: {subject}").format(subject=view["subject"]),
+        received,
+        _("Clock starts: {day}").format(day=day_of(view["clock_starts_on"])),
+        _("Response due (a. 47): {day}").format(day=day_of(view["response_due"])),
     ]
     if view["extended"]:
-        lines.append(f"Extended on {view['extended_on']}: due {view['extended_due']}")
+        lines.append(
+            _("Extended on {on}: due {due}").format(
+                on=day_of(view["extended_on"]), due=day_of(view["extended_due"])
+            )
+        )
     if view["third_party_due"]:
         lines.append(
-            f"Third party notified {view['third_party_notified_on']}: observations due "
-            f"{view['observations_due']}, decision due {view['third_party_due']} (a. 49)"
+            _(
+                "Third party notified {notified}: observations due {observations}, "
+                "decision due {due} (a. 49)"
+            ).format(
+                notified=day_of(view["third_party_notified_on"]),
+                observations=day_of(view["observations_due"]),
+                due=day_of(view["third_party_due"]),
+            )
         )
     if view["decided_on"]:
-        lines.append(f"Decision due: {view['decision_due']}")
+        lines.append(_("Decision due: {day}").format(day=day_of(view["decision_due"])))
         lines.append(
-            f"Decided: {view['decided_on']} ({view['outcome']}, "
-            f"{_timeliness(view['decided_on'], view['decision_due'])})"
+            _("Decided: {day} ({outcome}, {timeliness})").format(
+                day=day_of(view["decided_on"]),
+                outcome=label("outcome", view["outcome"]),
+                timeliness=_timeliness(view["decided_on"], view["decision_due"]),
+            )
         )
     else:
-        lines.append(f"Decision due: {view['decision_due']} ({_days(view['days_left'])})")
+        lines.append(
+            _("Decision due: {day} ({left})").format(
+                day=day_of(view["decision_due"]), left=_days(view["days_left"])
+            )
+        )
         if view["deemed_refusal"]:
-            lines.append("Deemed refusal (a. 52): no decision by the due date")
-    lines.append(f"Review deadline (a. 135): {view['review_deadline']}")
+            lines.append(_("Deemed refusal (a. 52): no decision by the due date"))
+    lines.append(_("Review deadline (a. 135): {day}").format(day=day_of(view["review_deadline"])))
     if view["review_filed_on"]:
-        lines.append(f"Review filed with the Commission: {view['review_filed_on']}")
-    lines.append("How the dates were reached:")
+        lines.append(
+            _("Review filed with the Commission: {day}").format(day=day_of(view["review_filed_on"]))
+        )
+    lines.append(_("How the dates were reached:"))
     lines.extend(f"  - {sentence}" for sentence in view.get("explain", []))
     if journal:
-        lines.append("Journal:")
-        for e in view.get("journal", []):
-            change = f" {e['field']}: {e['old']} -> {e['new']}" if e["field"] else ""
-            lines.append(f"  {e['at']} {e['actor']} {e['action']}{change}")
+        lines.append(_("Journal:"))
+        lines.extend(f"  {line}" for line in journal_lines(view.get("journal", []), timezone))
     click.echo("\n".join(lines))
+
+
+def journal_lines(events: list[dict[str, Any]], timezone: str) -> list[str]:
+    """Each journal event on one line, in local time: when, who, what, from what to what."""
+    out = []
+    for e in events:
+        action = _(ACTIONS[e["action"]]) if e["action"] in ACTIONS else e["action"]
+        change = ""
+        if e["field"]:
+            field = _(FIELDS[e["field"]]) if e["field"] in FIELDS else e["field"]
+            change = f" — {field} : {_value(e['old'])} → {_value(e['new'])}"
+            if language() == "en":
+                change = change.replace(" : ", ": ")
+            else:
+                change = change.replace(" : ", "\u00a0: ")
+        out.append(f"{local_time(e['at'], timezone)} {e['actor']} {action}{change}")
+    return out
+
+
+def _value(stored: str | None) -> str:
+    """A journaled value as a clerk reads it."""
+    if stored is None or stored == "":
+        return "—"
+    if stored == PERSONAL:
+        return _("(personal information)")
+    if len(stored) == 10 and stored[4] == "-" and stored[7] == "-":
+        try:
+            return day(date.fromisoformat(stored))
+        except ValueError:
+            return stored
+    return stored
+
+
+def local_time(stamp: str, timezone: str) -> str:
+    """An ISO UTC timestamp as the office's clock showed it: `2024-05-17 14:03`."""
+    from zoneinfo import ZoneInfo
+
+    moment = datetime.fromisoformat(stamp)
+    if moment.tzinfo is None:
+        from datetime import UTC
+
+        moment = moment.replace(tzinfo=UTC)
+    if timezone:
+        moment = moment.astimezone(ZoneInfo(timezone))
+    return moment.strftime("%Y-%m-%d %H:%M")
+
+
+def day_of(iso: str | None) -> str:
+    """An ISO date of a view, as a sentence writes it."""
+    return day(date.fromisoformat(iso)) if iso else ""
 
 
 def _timeliness(decided_on: str, due: str) -> str:
     """ "on time" or "N days late", from two ISO dates."""
-    from datetime import date
-
     late = (date.fromisoformat(decided_on) - date.fromisoformat(due)).days
-    return "on time" if late <= 0 else f"{late} day{'s' if late > 1 else ''} late"
+    if late <= 0:
+        return _("on time")
+    return ngettext("{n} day late", "{n} days late", late).format(n=late)
 
 
 def _days(left: int) -> str:
     if left == 0:
-        return "due today"
-    count = f"{abs(left)} day{'s' if abs(left) > 1 else ''}"
-    return f"{count} late" if left < 0 else f"{count} left"
+        return _("due today")
+    if left < 0:
+        return ngettext("{n} day late", "{n} days late", -left).format(n=-left)
+    return ngettext("{n} day left", "{n} days left", left).format(n=left)
 
 
 def _cell(value: Any) -> str:

@@ -8,17 +8,19 @@ from pathlib import Path
 import click
 
 from atip.cli import App, pass_app
-from atip.cli.options import DATE, format_option
+from atip.cli.options import DATE, CodeChoice, format_option
 from atip.cli.translation import command, option
+from atip.i18n import _
 
 
 @command()
 @click.argument("ref", required=False)
 @option(
     "--kind",
-    type=click.Choice(["acknowledgement", "extension", "decision"]),
+    type=CodeChoice("letter"),
     default="decision",
     show_default=True,
+    help="Which letter.",
 )
 @format_option("pdf", "docx", "both", default="both")
 @option(
@@ -46,7 +48,7 @@ def letter(
     from atip.letters import issuing as lettering
 
     if all_due == (ref is not None):
-        raise click.UsageError("give a reference, or --all-due")
+        raise click.UsageError(_("give a reference, or --all-due"))
     # Absolute: the path is recorded for `atip check`, which may run from another folder.
     out_dir = (out or app.settings.workspace / "letters").absolute()
     formats = lettering.FORMATS[fmt]

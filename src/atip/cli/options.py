@@ -9,6 +9,7 @@ from typing import Any
 import click
 
 from atip.cli.translation import option
+from atip.i18n import _
 
 
 class DateType(click.ParamType):
@@ -29,6 +30,37 @@ class DateType(click.ParamType):
 
 
 DATE = DateType()
+
+
+class CodeChoice(click.Choice):
+    """One of atip's codes (vocabulary.CODES), typed as the code or as its French word.
+
+    The value passed on is always the English code; help shows the words of the language.
+    """
+
+    def __init__(self, what: str, codes: tuple[str, ...] | None = None) -> None:
+        from atip.vocabulary import CODES
+
+        self.what = what
+        super().__init__(list(codes or CODES[what]))
+
+    def get_metavar(self, param: click.Parameter, ctx: click.Context | None = None) -> str:
+        from atip.vocabulary import typed_word
+
+        return "[" + "|".join(typed_word(self.what, str(code)) for code in self.choices) + "]"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        from atip.vocabulary import code_of, typed_word
+
+        code = code_of(self.what, str(value))
+        if code is not None and code in self.choices:
+            return code
+        words = ", ".join(typed_word(self.what, str(c)) for c in self.choices)
+        self.fail(
+            _("{value} is not one of: {words}").format(value=repr(str(value)), words=words),
+            param,
+            ctx,
+        )
 
 
 def as_of_option(func: Any) -> Any:

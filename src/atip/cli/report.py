@@ -12,6 +12,7 @@ import click
 from atip.cli import App, pass_app
 from atip.cli.options import DATE, as_of_option, format_option, today
 from atip.cli.translation import command, group, option
+from atip.i18n import _
 
 OUT = click.Path(dir_okay=False, path_type=Path)
 
@@ -55,7 +56,7 @@ def _json_rows(rows: list[dict[str, Any]]) -> bytes:
 
 def _no_out_for_table(fmt: str, out: Path | None) -> None:
     if fmt == "table" and out is not None:
-        raise click.UsageError("--out needs another --format than table")
+        raise click.UsageError(_("--out needs another --format than table"))
 
 
 @report.command("deadlines")
@@ -73,7 +74,9 @@ def deadlines_report(app: App, as_of: date | None, fmt: str, out: Path | None) -
     if fmt == "json":
         _emit(_json_rows(rows), out)
     elif fmt == "csv":
-        _emit(_csv(list(DEADLINE_KEYS), [[r[k] for k in DEADLINE_KEYS] for r in rows]), out)
+        from atip.cli.display import csv_header
+
+        _emit(_csv(csv_header(DEADLINE_KEYS), [[r[k] for k in DEADLINE_KEYS] for r in rows]), out)
     elif fmt == "ics":
         from atip.reports.ics import deadlines_ics
 
@@ -126,8 +129,8 @@ def annual_report(
 
         _emit((json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8"), out)
     elif fmt == "csv":
-        rows = [[key, docs, personal] for key, _, docs, personal in annual_rows(data)]
-        _emit(_csv(["item", "documents", "personal"], rows), out)
+        rows = [[key, docs, personal] for key, _label, docs, personal in annual_rows(data)]
+        _emit(_csv([_("item"), _("documents"), _("personal")], rows), out)
     elif fmt == "pdf":
         from atip.reports.annual import monthly_received
         from atip.reports.annual_pdf import annual_pdf
@@ -146,11 +149,15 @@ def annual_report(
         from rich.table import Table
 
         first, last = fiscal_year.split("-")
-        table = Table(title=f"Exercice {fiscal_year} (1er avril {first} au 31 mars {last})")
+        table = Table(
+            title=_("Fiscal year {year} (1 April {first} to 31 March {last})").format(
+                year=fiscal_year, first=first, last=last
+            )
+        )
         table.add_column("")
-        table.add_column("Documents", justify="right")
-        table.add_column("Renseignements personnels", justify="right")
-        for _, label, docs, personal in annual_rows(data):
+        table.add_column(_("Documents"), justify="right")
+        table.add_column(_("Personal information"), justify="right")
+        for _key, label, docs, personal in annual_rows(data):
             table.add_row(label, str(docs), str(personal))
         Console(width=None if sys.stdout.isatty() else 100).print(table)
 

@@ -8,8 +8,10 @@ from pathlib import Path
 import click
 
 from atip.cli import App, pass_app
+from atip.cli.display import day_of
 from atip.cli.options import (
     DATE,
+    CodeChoice,
     as_of_option,
     json_option,
     print_json,
@@ -17,6 +19,8 @@ from atip.cli.options import (
     today,
 )
 from atip.cli.translation import group, option
+from atip.i18n import _, ngettext
+from atip.vocabulary import label
 
 
 @group()
@@ -33,7 +37,7 @@ def request() -> None:
 @option("--keep-clock", is_flag=True, help="A clarification does not restart the 20 days.")
 @option("--email", help="Requester's email.")
 @option("--address", help="Requester's postal address (lines separated by '\\n').")
-@option("--kind", type=click.Choice(["documents", "personal"]), default="documents")
+@option("--kind", type=CodeChoice("kind"), default="documents", help="Kind of request.")
 @option("--accommodation", is_flag=True, help="Reasonable accommodation (a. 47, 1.1°).")
 @option("--channel", help="How it arrived: mail, email, web, in person…")
 @option("--clerk", help="Clerk assigned to the request.")
@@ -113,7 +117,8 @@ def third_party(app: App, ref: str, notified: date, observations: date | None) -
 @option(
     "--outcome",
     required=True,
-    type=click.Choice(["granted", "partial", "refused", "not-held", "referred", "mixed"]),
+    type=CodeChoice("outcome"),
+    help="The decision.",
 )
 @option("--articles", default="", help="Articles cited, e.g. 53,54.")
 @option("--link", "links", multiple=True, help="Published page answering part (a. 13).")
@@ -179,7 +184,7 @@ def show(app: App, ref: str, as_of: date | None, as_json: bool, journal: bool) -
         return
     from atip.cli.display import print_request
 
-    print_request(view, journal=journal)
+    print_request(view, journal=journal, timezone=app.settings.timezone)
 
 
 @request.command("list")
@@ -201,7 +206,7 @@ def list_(
 ) -> None:
     """List requests, late first, then by decision date."""
     if as_json and as_csv:
-        raise click.UsageError("choose one of --json and --csv")
+        raise click.UsageError(_("choose one of --json and --csv"))
     rows = app.reader.requests(
         today(as_of), open_only=open_only, overdue=overdue, due_within=due_within
     )
@@ -224,12 +229,20 @@ def import_(app: App, file: Path) -> None:
     from atip.register.imports import import_register
 
     count = import_register(app.recorder, file)
-    click.echo(f"imported {count} requests from {file.name}")
+    click.echo(
+        ngettext(
+            "imported {count} request from {file}", "imported {count} requests from {file}", count
+        ).format(count=count, file=file.name)
+    )
 
 
 def _summary(app: App, ref: str) -> None:
     view = app.reader.show(ref, date.today())
-    click.echo(f"{ref}: {view['status']}, decision due {view['decision_due']}")
+    click.echo(
+        _("{ref}: {status}, decision due {due}").format(
+            ref=ref, status=label("status", view["status"]), due=day_of(view["decision_due"])
+        )
+    )
 
 
 def _read_text(path: Path) -> str:
@@ -241,4 +254,6 @@ def _read_text(path: Path) -> str:
         try:
             return path.read_text(encoding="cp1252")
         except UnicodeDecodeError:
-            raise InputError(f"{path.name}: not a UTF-8 or Windows-1252 text file") from None
+            raise InputError(
+                _("{file}: not a UTF-8 or Windows-1252 text file").format(file=path.name)
+            ) from None

@@ -13,7 +13,7 @@ from typing import Any
 
 import click
 
-from atip.i18n import _, ngettext
+from atip.i18n import _, language, ngettext
 
 # click's modules that bind gettext's `_` and `ngettext` at import time.
 _CLICK_MODULES = (
@@ -59,8 +59,24 @@ class Option(click.Option):
             self.help = original
 
 
+class Formatter(click.HelpFormatter):
+    """Section headings typeset for the language: `Options :` in French, `Options:` in English."""
+
+    def write_heading(self, heading: str) -> None:
+        colon = "\u00a0:" if language() == "fr" else ":"
+        self.write(f"{'':>{self.current_indent}}{heading}{colon}\n")
+
+
+class Context(click.Context):
+    """A context whose help is laid out by `Formatter`."""
+
+    formatter_class = Formatter
+
+
 class _TranslatedHelp(click.Command):
     """Help, short help and the --help option's own line, translated when shown."""
+
+    context_class = Context
 
     def format_help_text(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         _with_translated_help(

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+from atip.i18n import _, ngettext
 from atip.register.db import open_engine
 from atip.register.reader import Reader
 from atip.register.recorder import NewRequest, Recorder
@@ -110,7 +111,9 @@ def build_demo(
 
     folder = folder.expanduser().resolve()
     if (folder / "atip.toml").exists():
-        raise RefusedError(f"{folder} already holds a workspace: choose an empty folder")
+        raise RefusedError(
+            _("{folder} already holds a workspace: choose an empty folder").format(folder=folder)
+        )
     yield from init_workspace(folder, **PROFILE)
     settings = load_settings(folder)
     engine = open_engine(settings.database_url)
@@ -126,13 +129,18 @@ def build_demo(
                     register.decide(ref, on, outcome, articles)
                 else:
                     getattr(register, action)(ref, *args)
-        yield f"logged {reader.count()} sample requests"
+        count = reader.count()
+        yield ngettext(
+            "logged {count} sample request", "logged {count} sample requests", count
+        ).format(count=count)
         if letters:
             from atip.demo.letters import write_demo_letters
 
             yield from write_demo_letters(register, reader, folder / "letters", today)
         if show is not None:
-            yield f"\nThe register as `atip --workspace {folder} request list` shows it:"
+            yield "\n" + _(
+                "The register as `atip --workspace {folder} request list` shows it:"
+            ).format(folder=folder)
             show(reader.requests(today), today)
     finally:
         engine.dispose()

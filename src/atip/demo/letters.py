@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+from atip.i18n import _
 from atip.letters.issuing import check_out_dir, issue, make_job
 from atip.register.reader import Reader
 from atip.register.recorder import NewRequest, Recorder
@@ -74,4 +75,4 @@ def write_demo_letters(register: Recorder, reader: Reader, out_dir: Path, today:
     if extended:
         row = extended[0]
         write(row["reference"], "extension", date.fromisoformat(row["extended_on"]))
-    return [f"wrote {path}" for path in written]
+    return [_("wrote {path}").format(path=path) for path in written]

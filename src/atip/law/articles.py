@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from atip.errors import InputError, NotFoundError
+from atip.i18n import _, day
 
 # As the ministry's letters print it in their sentences (seed 000: "Loi sur l’accès aux documents
 # des organismes publics et sur la protection des renseignements personnels"); the law annex
@@ -57,13 +58,17 @@ def normalise_number(text: str) -> str:
     """ "53", " a. 53 ", "art. 053" -> "53"; "16.1" stays; InputError for anything else."""
     match = _NUMBER.fullmatch(" ".join(str(text).split()).lower())
     if not match:
-        raise InputError(f"invalid article number '{text}': expected a number such as 53 or 16.1")
+        raise InputError(
+            _("invalid article number '{text}': expected a number such as 53 or 16.1").format(
+                text=text
+            )
+        )
     return ".".join(str(int(part)) for part in match[1].split("."))
 
 
 def file_name(number: str) -> str:
     """The file that holds an article: 13 -> "013.toml", 16.1 -> "016.1.toml"."""
-    head, _, rest = normalise_number(number).partition(".")
+    head, _dot, rest = normalise_number(number).partition(".")
     return f"{int(head):03d}" + (f".{rest}" if rest else "") + ".toml"
 
 
@@ -78,43 +83,64 @@ _CACHE: dict[Path, tuple[tuple[int, int], tuple[str, tuple[ArticleVersion, ...]]
 
 
 def _bad(path: Path, reason: str) -> InputError:
-    return InputError(f"malformed law text {path}: {reason}")
+    return InputError(_("malformed law text {path}: {reason}").format(path=path, reason=reason))
 
 
 def _string(path: Path, where: str, table: dict[str, Any], key: str) -> str:
     value = table.get(key)
     if not isinstance(value, str) or not value.strip():
-        raise _bad(path, f"{where}{key} must be a non-empty string")
+        raise _bad(path, _("{where}{key} must be a non-empty string").format(where=where, key=key))
     return value
 
 
 def _day(path: Path, where: str, value: Any, key: str) -> date:
     # tomllib gives datetime for 2020-02-06T00:00; a law text is current to a day, not a time.
     if not isinstance(value, date) or isinstance(value, datetime):
-        raise _bad(path, f"{where}{key} must be a date such as 2024-05-01 (no quotes)")
+        raise _bad(
+            path,
+            _("{where}{key} must be a date such as 2024-05-01 (no quotes)").format(
+                where=where, key=key
+            ),
+        )
     return value
 
 
 def _version(path: Path, number: str, index: int, table: Any) -> ArticleVersion:
-    where = f"versions[{index}]: "
+    where = _("versions[{index}]: ").format(index=index)
     if not isinstance(table, dict):
-        raise _bad(path, f"{where}must be a table ([[versions]])")
+        raise _bad(path, _("{where}must be a table ([[versions]])").format(where=where))
     unknown = sorted(set(table) - _VERSION_KEYS)
     if unknown:
-        raise _bad(path, f"{where}unknown key '{unknown[0]}'")
+        raise _bad(path, _("{where}unknown key '{key}'").format(where=where, key=unknown[0]))
     text = _string(path, where, table, "text")
     # One paragraph per line; a single final newline (a closing ''' on its own line) is allowed.
     paragraphs = tuple(text.removesuffix("\n").split("\n"))
     if any(not p.strip() for p in paragraphs):
-        raise _bad(path, f"{where}text has a blank line: put one paragraph per line, no gaps")
+        raise _bad(
+            path,
+            _("{where}text has a blank line: put one paragraph per line, no gaps").format(
+                where=where
+            ),
+        )
     kind = _string(path, where, table, "source_kind")
     if kind not in SOURCE_KINDS:
-        raise _bad(path, f"{where}source_kind must be {' or '.join(SOURCE_KINDS)}, not '{kind}'")
+        official, third_party = SOURCE_KINDS
+        raise _bad(
+            path,
+            _("{where}source_kind must be {official} or {third_party}, not '{kind}'").format(
+                where=where, official=official, third_party=third_party, kind=kind
+            ),
+        )
     verified = table.get("verified")
     if not isinstance(verified, bool):
-        raise _bad(path, f"{where}verified must be true or false")
+        raise _bad(path, _("{where}verified must be true or false").format(where=where))
     if verified and kind != "VERBATIM-OFFICIAL":
-        raise _bad(path, f"{where}only a VERBATIM-OFFICIAL (LégisQuébec) text can be verified")
+        raise _bad(
+            path,
+            _("{where}only a VERBATIM-OFFICIAL (LégisQuébec) text can be verified").format(
+                where=where
+            ),
+        )
     in_force = table.get("in_force_from")
     return ArticleVersion(
         number=number,
@@ -132,38 +158,47 @@ def _parse(path: Path) -> tuple[str, tuple[ArticleVersion, ...]]:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except UnicodeDecodeError:
-        raise _bad(path, "not UTF-8 text") from None
+        raise _bad(path, _("not UTF-8 text")) from None
     except tomllib.TOMLDecodeError as exc:
         raise _bad(path, str(exc)) from None
     unknown = sorted(set(data) - _FILE_KEYS)
     if unknown:
-        raise _bad(path, f"unknown key '{unknown[0]}'")
+        raise _bad(path, _("{where}unknown key '{key}'").format(where="", key=unknown[0]))
     raw_number = data.get("number")
     if not isinstance(raw_number, str):
-        raise _bad(path, 'number must be a string such as "53"')
+        raise _bad(path, _('number must be a string such as "53"'))
     try:
         number = normalise_number(raw_number)
     except InputError:
-        raise _bad(path, f"invalid article number '{raw_number}'") from None
+        raise _bad(path, _("invalid article number '{number}'").format(number=raw_number)) from None
     stem = path.name.removesuffix(".toml")
     try:
         matches = normalise_number(stem) == number
     except InputError:
         matches = False
     if not matches:
-        raise _bad(path, f"article {number} must be in a file named {file_name(number)}")
+        raise _bad(
+            path,
+            _("article {number} must be in a file named {file}").format(
+                number=number, file=file_name(number)
+            ),
+        )
     _string(path, "", data, "act")
     raw_versions = data.get("versions")
     if not isinstance(raw_versions, list) or not raw_versions:
-        raise _bad(path, "no [[versions]]")
+        raise _bad(path, _("no [[versions]]"))
     versions = [_version(path, number, i, t) for i, t in enumerate(raw_versions)]
     # Oldest first; a version without in_force_from is the one in force "since always".
     versions.sort(key=lambda v: v.in_force_from or date.min)
     starts = [v.in_force_from for v in versions]
     for earlier, later in itertools.pairwise(starts):
         if earlier == later:
-            since = "always" if later is None else later.isoformat()
-            raise _bad(path, f"two versions in force from the same date ({since})")
+            if later is None:
+                raise _bad(path, _("two versions in force from the same date (always)"))
+            raise _bad(
+                path,
+                _("two versions in force from the same date ({since})").format(since=day(later)),
+            )
     return number, tuple(versions)
 
 
@@ -172,7 +207,7 @@ def _load(path: Path) -> tuple[str, tuple[ArticleVersion, ...]]:
     try:
         stat = path.stat()
     except OSError as exc:
-        raise _bad(path, exc.strerror or "cannot be read") from None
+        raise _bad(path, exc.strerror or _("cannot be read")) from None
     stamp = (stat.st_mtime_ns, stat.st_size)
     cached = _CACHE.get(path)
     if cached is not None and cached[0] == stamp:
@@ -180,7 +215,7 @@ def _load(path: Path) -> tuple[str, tuple[ArticleVersion, ...]]:
     try:
         parsed = _parse(path)
     except OSError as exc:
-        raise _bad(path, exc.strerror or "cannot be read") from None
+        raise _bad(path, exc.strerror or _("cannot be read")) from None
     _CACHE[path] = (stamp, parsed)
     return parsed
 
@@ -207,7 +242,12 @@ class LawLibrary:
             number, versions = _load(path)
             if number in owner:
                 if owner[number].parent == path.parent:
-                    raise _bad(path, f"article {number} is also in {owner[number].name}")
+                    raise _bad(
+                        path,
+                        _("article {number} is also in {file}").format(
+                            number=number, file=owner[number].name
+                        ),
+                    )
                 continue
             owner[number] = path
             self._versions[number] = versions
@@ -233,8 +273,10 @@ class LawLibrary:
         ]
         if not current:
             raise NotFoundError(
-                f"no text for article {number} in force on {on.isoformat()}: add that version to "
-                f"legal_articles/{self.path(number).name} from LégisQuébec"
+                _(
+                    "no text for article {number} in force on {on}: add that version to "
+                    "legal_articles/{file} from LégisQuébec"
+                ).format(number=number, on=day(on), file=self.path(number).name)
             )
         return current[-1]
 
@@ -247,7 +289,9 @@ class LawLibrary:
         key = normalise_number(number)
         if key not in self._versions:
             raise NotFoundError(
-                f"no text for article {key}: add legal_articles/{file_name(key)} from LégisQuébec"
+                _(
+                    "no text for article {number}: add legal_articles/{file} from LégisQuébec"
+                ).format(number=key, file=file_name(key))
             )
         return key
 

@@ -15,6 +15,8 @@ from datetime import date, timedelta
 
 from dateutil.easter import easter  # type: ignore[import-untyped]
 
+from atip.i18n import _, ngettext
+
 __all__ = [
     "I16_A52",
     "LAW_RULES",
@@ -179,23 +181,33 @@ class Calendar:
         self._years: dict[int, dict[date, Closure]] = {}
         # Thousands of requests share start days, so period ends are memoised.
         self._ends: dict[tuple[date, int], PeriodEnd] = {}
-        if review_body:
-            self.description = (
+
+    @property
+    def description(self) -> str:
+        """Which days this calendar closes, and the reading chosen, in the interface language."""
+        if self.review_body:
+            text = _(
                 "review-body calendar (A-2.1, r. 6, a. 2): jours fériés of the Loi "
                 "d'interprétation, a. 61 (23°), plus Saturdays, 26 December and 2 January"
             )
-        elif saturdays_closed:
-            self.description = (
+        elif self.saturdays_closed:
+            text = _(
                 "jours fériés of the Loi d'interprétation, RLRQ c. I-16, a. 61 (23°), with "
                 "Saturdays also closed (office reading, setting saturdays_closed = true)"
             )
         else:
-            self.description = (
+            text = _(
                 "jours fériés of the Loi d'interprétation, RLRQ c. I-16, a. 61 (23°); Saturdays "
                 "are open (literal reading, setting saturdays_closed = false)"
             )
         if self.proclaimed:
-            self.description += f"; {len(self.proclaimed)} proclaimed day(s) (a. 61 (23°) j))"
+            count = len(self.proclaimed)
+            text = ngettext(
+                "{calendar}; {count} proclaimed day(s) (a. 61 (23°) j))",
+                "{calendar}; {count} proclaimed day(s) (a. 61 (23°) j))",
+                count,
+            ).format(calendar=text, count=count)
+        return text
 
     def _year(self, year: int) -> dict[date, Closure]:
         named = self._years.get(year)

@@ -19,7 +19,9 @@ from datetime import date
 from typing import Literal
 
 from atip.errors import InputError, RefusedError
-from atip.law.closed_days import Calendar, PeriodEnd
+from atip.french import weekday
+from atip.i18n import _, day
+from atip.law.closed_days import I16, Calendar, Closure, PeriodEnd
 
 __all__ = [
     "Deadlines",
@@ -59,7 +61,9 @@ class Rules:
     def __post_init__(self) -> None:
         if self.review_calendar not in ("law", "review-body"):
             raise InputError(
-                f'review_calendar must be "law" or "review-body", not {self.review_calendar!r}'
+                _('review_calendar must be "law" or "review-body", not {value!r}').format(
+                    value=self.review_calendar
+                )
             )
         key = (self.saturdays_closed, tuple(sorted(self.proclaimed.items())))
         calendars = _CALENDARS.get(key)
@@ -125,16 +129,69 @@ def clock_start(facts: Facts, rules: Rules = _DEFAULT_RULES) -> date:
     return facts.received_on
 
 
+@dataclass(frozen=True)
+class _Skipped:
+    """A closed day as an explain sentence shows it. `{c}` is the whole day in the interface
+    language; a translation may also use its parts: `{c.day}` (i18n.day), `{c.weekday}` (the
+    French weekday), `{c.name}`, `{c.citation}` and `{c.why}` (the holiday's name, or
+    "public holiday" for a Sunday, then the citation). English shows `{c}` only, as before."""
+
+    closure: Closure
+
+    @property
+    def day(self) -> str:
+        return day(self.closure.day)
+
+    @property
+    def weekday(self) -> str:
+        return weekday(self.closure.day)
+
+    @property
+    def name(self) -> str:
+        return self.closure.name
+
+    @property
+    def citation(self) -> str:
+        return self.closure.citation
+
+    @property
+    def why(self) -> str:
+        if self.closure.name != self.weekday:
+            return f"{self.closure.name}, {self.closure.citation}"
+        if self.closure.citation.startswith(I16):
+            # A Sunday: the law names it a jour férié (a. 61 (23°) a)).
+            return f"{_('public holiday')}, {self.closure.citation}"
+        return self.closure.citation
+
+    def __format__(self, spec: str) -> str:
+        return format(_("{c.day} {c.name} ({c.citation})").format(c=self), spec)
+
+
 def _moved(label: str, base: str, pe: PeriodEnd, article: str, calendar: Calendar) -> str:
-    """One sentence: base + days = nominal, each closed day skipped, and the article applied."""
-    head = f"{label}: {base} {pe.start.isoformat()} + {pe.days} days = {pe.nominal.isoformat()}"
+    """One sentence: base + days = nominal, each closed day skipped, and the article applied.
+
+    `label` is translated, `base` is a translated message with a `{start}` placeholder."""
+    parts = {
+        "label": label,
+        "base": base.format(start=day(pe.start)),
+        "days": pe.days,
+        "nominal": day(pe.nominal),
+        "article": article,
+    }
     if not pe.skipped:
-        return f"{head} ({article})."
-    skipped = "; ".join(f"{c.day.isoformat()} {c.name} ({c.citation})" for c in pe.skipped)
-    return (
-        f"{head} ({article}), a closed day, so it moves to {pe.due.isoformat()} "
-        f"({calendar.moves_citation}); skipped: {skipped}."
-    )
+        return _("{label}: {base} + {days} days = {nominal} ({article}).").format(**parts)
+    first, *others = (_Skipped(c) for c in pe.skipped)
+    parts.update(first=first, due=day(pe.due), moves=calendar.moves_citation)
+    if not others:
+        return _(
+            "{label}: {base} + {days} days = {nominal} ({article}), a closed day, so it moves "
+            "to {due} ({moves}); skipped: {first}."
+        ).format(**parts)
+    separator = _("; ")
+    return _(
+        "{label}: {base} + {days} days = {nominal} ({article}), a closed day, so it moves "
+        "to {due} ({moves}); skipped: {first}; {others}."
+    ).format(others=separator.join(format(c) for c in others), **parts)
 
 
 def compute(facts: Facts, rules: Rules = _DEFAULT_RULES) -> Deadlines:
@@ -146,57 +203,68 @@ def compute(facts: Facts, rules: Rules = _DEFAULT_RULES) -> Deadlines:
     start = clock_start(facts, rules)
     if facts.clarified_on is None:
         explain.append(
-            f"Clock starts on {start.isoformat()}, the date the request was received; "
-            "the day of the event is not counted (a. 47: «dans les vingt jours qui suivent»)."
+            _(
+                "Clock starts on {start}, the date the request was received; the day of the "
+                "event is not counted (a. 47: «dans les vingt jours qui suivent»)."
+            ).format(start=day(start))
         )
     elif start == facts.clarified_on:
         explain.append(
-            f"Clock starts on {start.isoformat()}, the date the request was clarified "
-            f"(received {facts.received_on.isoformat()}; setting clarification_restarts_clock "
-            "= true: a clarified request is treated as received on that date); the day of the "
-            "event is not counted."
+            _(
+                "Clock starts on {start}, the date the request was clarified (received "
+                "{received}; setting clarification_restarts_clock = true: a clarified request "
+                "is treated as received on that date); the day of the event is not counted."
+            ).format(start=day(start), received=day(facts.received_on))
         )
     else:
         why = (
-            "the clerk kept the clock (--keep-clock)"
+            _("the clerk kept the clock (--keep-clock)")
             if facts.keep_clock
-            else "setting clarification_restarts_clock = false"
+            else _("setting clarification_restarts_clock = false")
         )
         explain.append(
-            f"Clock starts on {start.isoformat()}, the date the request was received, although "
-            f"it was clarified on {facts.clarified_on.isoformat()} ({why}); the day of the event "
-            "is not counted."
+            _(
+                "Clock starts on {start}, the date the request was received, although it was "
+                "clarified on {clarified} ({why}); the day of the event is not counted."
+            ).format(start=day(start), clarified=day(facts.clarified_on), why=why)
         )
-    explain.append(f"Calendar: {law.description}.")
+    explain.append(_("Calendar: {description}.").format(description=law.description))
 
     response = law.period_end(start, RESPONSE_DAYS)
-    explain.append(_moved("Response due", "clock start", response, "a. 47 al. 1", law))
+    clock = _("clock start {start}")
+    explain.append(_moved(_("Response due"), clock, response, "a. 47 al. 1", law))
 
     extended_pe = law.period_end(start, EXTENDED_DAYS)
     extended = facts.extended_on is not None and facts.extended_on <= response.due
     explain.append(
         _moved(
-            "Extended due",
-            "clock start",
+            _("Extended due"),
+            clock,
             extended_pe,
-            "a. 47: at most 10 more days, read as 30 days from the clock start, not 10 days "
-            "from a moved day 20",
+            _(
+                "a. 47: at most 10 more days, read as 30 days from the clock start, not 10 days "
+                "from a moved day 20"
+            ),
             law,
         )
     )
     if facts.extended_on is None:
         explain.append(
-            "No extension notice: the extended date is the latest an extension can reach."
+            _("No extension notice: the extended date is the latest an extension can reach.")
         )
     elif extended:
         explain.append(
-            f"Extension notice sent on {facts.extended_on.isoformat()}, on or before the response "
-            f"date {response.due.isoformat()}: the extended date applies (a. 47)."
+            _(
+                "Extension notice sent on {sent}, on or before the response date {due}: the "
+                "extended date applies (a. 47)."
+            ).format(sent=day(facts.extended_on), due=day(response.due))
         )
     else:
         explain.append(
-            f"Extension notice sent on {facts.extended_on.isoformat()}, after the response date "
-            f"{response.due.isoformat()}: it does not extend the time limit (a. 47)."
+            _(
+                "Extension notice sent on {sent}, after the response date {due}: it does not "
+                "extend the time limit (a. 47)."
+            ).format(sent=day(facts.extended_on), due=day(response.due))
         )
 
     observations_due: date | None = None
@@ -204,49 +272,58 @@ def compute(facts: Facts, rules: Rules = _DEFAULT_RULES) -> Deadlines:
     if facts.third_party_notified_on is not None:
         obs_pe = law.period_end(facts.third_party_notified_on, OBSERVATION_DAYS)
         observations_due = obs_pe.due
-        explain.append(_moved("Observations due", "third-party notice", obs_pe, "a. 49 al. 3", law))
+        explain.append(
+            _moved(
+                _("Observations due"), _("third-party notice {start}"), obs_pe, "a. 49 al. 3", law
+            )
+        )
         if facts.observations_on is not None and facts.observations_on <= observations_due:
             tp_pe = law.period_end(facts.observations_on, THIRD_PARTY_DECISION_DAYS)
-            base = "observations presented"
+            base = _("observations presented {start}")
         else:
             if facts.observations_on is not None:
                 explain.append(
-                    f"Observations presented on {facts.observations_on.isoformat()}, after their "
-                    f"time limit {observations_due.isoformat()}: the third party is deemed to "
-                    "consent, and the 15 days run from the end of its 20 days (a. 49 al. 3)."
+                    _(
+                        "Observations presented on {presented}, after their time limit {due}: "
+                        "the third party is deemed to consent, and the 15 days run from the end "
+                        "of its 20 days (a. 49 al. 3)."
+                    ).format(presented=day(facts.observations_on), due=day(observations_due))
                 )
             tp_pe = law.period_end(observations_due, THIRD_PARTY_DECISION_DAYS)
-            base = "end of the observation period"
+            base = _("end of the observation period {start}")
         third_party_due = tp_pe.due
-        explain.append(_moved("Third-party decision due", base, tp_pe, "a. 49 al. 4", law))
+        explain.append(_moved(_("Third-party decision due"), base, tp_pe, "a. 49 al. 4", law))
 
     if third_party_due is not None:
         decision_due = third_party_due
         explain.append(
-            f"Decision due: {decision_due.isoformat()}, the third-party date (a. 49 al. 4)."
+            _("Decision due: {due}, the third-party date (a. 49 al. 4).").format(
+                due=day(decision_due)
+            )
         )
     elif extended:
         decision_due = extended_pe.due
-        explain.append(f"Decision due: {decision_due.isoformat()}, the extended date (a. 47).")
+        explain.append(
+            _("Decision due: {due}, the extended date (a. 47).").format(due=day(decision_due))
+        )
     else:
         decision_due = response.due
         explain.append(
-            f"Decision due: {decision_due.isoformat()}, the response date (a. 47 al. 1)."
+            _("Decision due: {due}, the response date (a. 47 al. 1).").format(due=day(decision_due))
         )
 
     review_cal = rules.review_deadline_calendar
     if facts.decided_on is not None:
         review_pe = review_cal.period_end(facts.decided_on, REVIEW_DAYS)
-        base = "decision"
+        base = _("decision {start}")
     else:
         review_pe = review_cal.period_end(decision_due, REVIEW_DAYS)
-        base = "deemed refusal (no decision by the due date)"
-    article = "a. 135"
+        base = _("deemed refusal (no decision by the due date) {start}")
     if rules.review_calendar == "review-body":
-        article += "; review-body calendar, setting review_calendar = review-body"
+        article = _("a. 135; review-body calendar, setting review_calendar = review-body")
     else:
-        article += "; law calendar, setting review_calendar = law"
-    explain.append(_moved("Review deadline", base, review_pe, article, review_cal))
+        article = _("a. 135; law calendar, setting review_calendar = law")
+    explain.append(_moved(_("Review deadline"), base, review_pe, article, review_cal))
 
     executory_on: date | None = None
     if facts.third_party_notified_on is not None and facts.decided_on is not None:
@@ -254,8 +331,8 @@ def compute(facts: Facts, rules: Rules = _DEFAULT_RULES) -> Deadlines:
         executory_on = exec_pe.due
         explain.append(
             _moved(
-                "Executory (if the decision gives access)",
-                "decision mailed",
+                _("Executory (if the decision gives access)"),
+                _("decision mailed {start}"),
                 exec_pe,
                 "a. 49 al. 4",
                 law,
@@ -276,9 +353,12 @@ def compute(facts: Facts, rules: Rules = _DEFAULT_RULES) -> Deadlines:
     )
 
 
-def _before(what: str, day: date, other: str, other_day: date) -> RefusedError:
+def _before(what: str, when: date, other: str, other_when: date) -> RefusedError:
+    """`what` and `other` are translated names of dates ("decision date", "clock start")."""
     return RefusedError(
-        f"the {what} {day.isoformat()} is before the {other} {other_day.isoformat()}"
+        _("the {what} {day} is before the {other} {other_day}").format(
+            what=what, day=day(when), other=other, other_day=day(other_when)
+        )
     )
 
 
@@ -292,42 +372,57 @@ def check_facts(facts: Facts, rules: Rules = _DEFAULT_RULES) -> None:
     decided = facts.decided_on
 
     if clarified is not None and clarified < received:
-        raise _before("clarification date", clarified, "received date", received)
+        raise _before(_("clarification date"), clarified, _("received date"), received)
     start = clock_start(facts, rules)
     if decided is not None:
         if decided < received:
-            raise _before("decision date", decided, "received date", received)
+            raise _before(_("decision date"), decided, _("received date"), received)
         if clarified is not None and decided < clarified:
-            raise _before("decision date", decided, "clarification date", clarified)
+            raise _before(_("decision date"), decided, _("clarification date"), clarified)
     if extended is not None:
         if extended < start:
-            raise _before("extension date", extended, "clock start", start)
+            raise _before(_("extension date"), extended, _("clock start"), start)
         if decided is not None and decided < extended:
-            raise _before("decision date", decided, "extension date", extended)
+            raise _before(_("decision date"), decided, _("extension date"), extended)
     if notified is not None:
         if notified < start:
-            raise _before("third-party notice date", notified, "clock start", start)
+            raise _before(_("third-party notice date"), notified, _("clock start"), start)
         if decided is not None and decided < notified:
-            raise _before("decision date", decided, "third-party notice date", notified)
+            raise _before(_("decision date"), decided, _("third-party notice date"), notified)
     if observed is not None:
         if notified is None:
             raise RefusedError(
-                f"the observations date {observed.isoformat()} has no third-party notice date"
+                _("the observations date {day} has no third-party notice date").format(
+                    day=day(observed)
+                )
             )
         if observed < notified:
-            raise _before("observations date", observed, "third-party notice date", notified)
+            raise _before(_("observations date"), observed, _("third-party notice date"), notified)
         if decided is not None and decided < observed:
-            raise _before("decision date", decided, "observations date", observed)
+            raise _before(_("decision date"), decided, _("observations date"), observed)
 
 
 def check_extension(facts: Facts, on: date, rules: Rules = _DEFAULT_RULES) -> None:
     """Raise RefusedError when an extension notice sent on `on` is not allowed (a. 47)."""
     if facts.extended_on is not None:
         raise RefusedError(
-            f"the request was already extended on {facts.extended_on.isoformat()} "
-            "(a. 47 allows one extension of at most 10 days)"
+            _(
+                "the request was already extended on {day} (a. 47 allows one extension of at "
+                "most 10 days)"
+            ).format(day=day(facts.extended_on))
         )
-    _check_notice(facts, on, "extension", "it can no longer be extended", "a. 47", rules)
+    _check_notice(
+        facts,
+        on,
+        _("extension date"),
+        _("it can no longer be extended"),
+        _(
+            "the extension notice must be sent on or before the response date {due} "
+            "({article}); {on} is too late"
+        ),
+        "a. 47",
+        rules,
+    )
 
 
 def check_third_party(facts: Facts, notified_on: date, rules: Rules = _DEFAULT_RULES) -> None:
@@ -335,30 +430,41 @@ def check_third_party(facts: Facts, notified_on: date, rules: Rules = _DEFAULT_R
     _check_notice(
         facts,
         notified_on,
-        "third-party notice",
-        "a third party can no longer be notified",
+        _("third-party notice date"),
+        _("a third party can no longer be notified"),
+        _(
+            "the third-party notice must be sent on or before the response date {due} "
+            "({article}); {on} is too late"
+        ),
         "a. 49 al. 1",
         rules,
     )
 
 
 def _check_notice(
-    facts: Facts, on: date, notice: str, too_late: str, article: str, rules: Rules
+    facts: Facts,
+    on: date,
+    notice_date: str,
+    too_late: str,
+    late: str,
+    article: str,
+    rules: Rules,
 ) -> None:
     """A notice the law wants sent within the response period: after the clock start, on or
-    before the response date, and before any decision."""
+    before the response date, and before any decision. The messages are translated; `late`
+    has the placeholders {due}, {article} and {on}."""
     if facts.decided_on is not None:
-        raise RefusedError(f"the request was decided on {facts.decided_on.isoformat()}; {too_late}")
+        raise RefusedError(
+            _("the request was decided on {day}; {too_late}").format(
+                day=day(facts.decided_on), too_late=too_late
+            )
+        )
     start = clock_start(facts, rules)
     if on < start:
-        raise _before(f"{notice} date", on, "clock start", start)
+        raise _before(notice_date, on, _("clock start"), start)
     response_due = rules.law_calendar.period_end(start, RESPONSE_DAYS).due
     if on > response_due:
-        name = "extension notice" if notice == "extension" else notice
-        raise RefusedError(
-            f"the {name} must be sent on or before the response date "
-            f"{response_due.isoformat()} ({article}); {on.isoformat()} is too late"
-        )
+        raise RefusedError(late.format(due=day(response_due), article=article, on=day(on)))
 
 
 def days_left(deadlines: Deadlines, as_of: date) -> int:

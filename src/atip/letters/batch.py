@@ -8,6 +8,7 @@ from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from datetime import date
 from pathlib import Path
 
+from atip.i18n import _
 from atip.letters.issuing import Job, Rendered, discard, due_letters, make_job, record, render_job
 from atip.register.recorder import Recorder
 from atip.register.settings import Settings
@@ -41,7 +42,7 @@ def issue_all_due(
     ]
     workers = min(jobs or os.cpu_count() or 1, len(work))
     with Progress(console=Console(stderr=True), transient=True) as progress:
-        task = progress.add_task("letters", total=len(work))
+        task = progress.add_task(_("letters"), total=len(work))
         for rendered in render_all(work, workers):
             yield from record(register, rendered)
             progress.advance(task)

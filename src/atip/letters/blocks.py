@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from atip import french
 from atip.errors import InputError
+from atip.i18n import _, ngettext
 from atip.letters.model import NOT_GROUNDS, REFUSAL_HEADING, Annex, Block, DecisionData
 from atip.vocabulary import REFUSAL_OUTCOMES
 
@@ -106,7 +107,11 @@ def clerk_text(
         stripped = chunk.strip()
         if _DECISION_MARK.fullmatch(stripped):
             if len(parts) > 1:
-                raise InputError(f"the decision text of {reference} has two [[décision]] lines")
+                raise InputError(
+                    _("the decision text of {reference} has two [[décision]] lines").format(
+                        reference=reference
+                    )
+                )
             parts.append([])
             continue
         mark = _ANNEX_MARK.fullmatch(stripped)
@@ -114,8 +119,13 @@ def clerk_text(
             number = int(mark.group(1))
             if not 1 <= number <= annex_count:
                 raise InputError(
-                    f"the decision text of {reference} places [[annexe {number}]] but the "
-                    f"request has {annex_count} annex(es)"
+                    ngettext(
+                        "the decision text of {reference} places [[annexe {number}]] but the "
+                        "request has {count} annex(es)",
+                        "the decision text of {reference} places [[annexe {number}]] but the "
+                        "request has {count} annex(es)",
+                        annex_count,
+                    ).format(reference=reference, number=number, count=annex_count)
                 )
             inline.append(number)
             parts[-1].append(_ANNEX_TOKEN.format(number))

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from atip import french
 from atip.errors import InputError, RefusedError
+from atip.i18n import _
 from atip.letters.blocks import (
     blocks_from_text,
     clean,
@@ -50,19 +51,29 @@ def build_letter(
     from atip.law.articles import ACT_TITLE
 
     if kind not in LETTER_KINDS:
-        raise InputError(f"unknown letter kind {kind!r}: use one of {', '.join(LETTER_KINDS)}")
+        raise InputError(
+            _("unknown letter kind {kind!r}: use one of {choices}").format(
+                kind=kind, choices=", ".join(LETTER_KINDS)
+            )
+        )
     if case.kind not in REQUEST_KINDS:
-        raise InputError(f"unknown request kind {case.kind!r}: use documents or personal")
+        raise InputError(
+            _("unknown request kind {kind!r}: use documents or personal").format(kind=case.kind)
+        )
     decision = case.decision
     if kind == "decision":
         if decision is None:
             raise RefusedError(
-                f"request {case.reference} has no decision: record it with `atip request decide`"
+                _(
+                    "request {reference} has no decision: record it with `atip request decide`"
+                ).format(reference=case.reference)
             )
         check_decision(case, decision)
     if kind == "extension" and case.extended_on is None:
         raise RefusedError(
-            f"request {case.reference} was not extended: record it with `atip request extend`"
+            _("request {reference} was not extended: record it with `atip request extend`").format(
+                reference=case.reference
+            )
         )
 
     act_title = clean(ACT_TITLE)

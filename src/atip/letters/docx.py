@@ -16,6 +16,7 @@ from typing import Any
 
 from atip.errors import InputError
 from atip.files import atomic_write_bytes
+from atip.i18n import _
 from atip.letters.model import Letter
 from atip.resources import file_stamp, find_template
 from atip.templating import environment
@@ -77,10 +78,14 @@ def docx_bytes(letter: Letter, template_dirs: Sequence[Path]) -> bytes:
         document.render({"letter": letter}, env, autoescape=True)
     except TemplateError as exc:
         line = getattr(exc, "lineno", None)
-        raise InputError(
-            f"{path}: {getattr(exc, 'message', None) or exc}"
-            + (f" (near line {line})" if line else "")
-        ) from None
+        message = getattr(exc, "message", None) or str(exc)
+        if line:
+            text = _("{file}: {message} (near line {line})").format(
+                file=path, message=message, line=line
+            )
+        else:
+            text = _("{place}: {message}").format(place=path, message=message)
+        raise InputError(text) from None
     # Set after rendering: docxtpl renders core properties as templates, and these must be
     # taken literally. Never the requester's name or email: only the reference.
     props = document.docx.core_properties

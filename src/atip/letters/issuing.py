@@ -14,11 +14,13 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from atip.errors import RefusedError
+from atip.i18n import _, day
 from atip.register import db
 from atip.register.models import Annex, Decision, IssuedLetter, Request, Requester
 from atip.register.recorder import Recorder
 from atip.register.references import request_by_reference
 from atip.register.settings import Settings
+from atip.vocabulary import label
 
 KINDS = ("acknowledgement", "extension", "decision")
 FORMATS = {"pdf": ("pdf",), "docx": ("docx",), "both": ("docx", "pdf")}
@@ -86,11 +88,15 @@ def check_kind(case: Any, kind: str) -> None:
     """Refuse a letter the file does not support yet (no decision, no extension)."""
     if kind == "decision" and case.decision is None:
         raise RefusedError(
-            f"request {case.reference} has no decision: record it with `atip request decide`"
+            _("request {reference} has no decision: record it with `atip request decide`").format(
+                reference=case.reference
+            )
         )
     if kind == "extension" and case.extended_on is None:
         raise RefusedError(
-            f"request {case.reference} was not extended: record it with `atip request extend`"
+            _("request {reference} was not extended: record it with `atip request extend`").format(
+                reference=case.reference
+            )
         )
 
 
@@ -156,7 +162,7 @@ def render_job(job: Job) -> Rendered:
 
 def discard(staged: Iterable[tuple[Path, Path, str]]) -> None:
     """Remove staging files of a render that will not be issued."""
-    for stage, _, _ in staged:
+    for stage, _final, _sha in staged:
         stage.unlink(missing_ok=True)
 
 
@@ -165,9 +171,13 @@ def check_out_dir(out_dir: Path) -> Path:
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise RefusedError(f"cannot create the output folder {out_dir}: {exc.strerror}") from None
+        raise RefusedError(
+            _("cannot create the output folder {folder}: {reason}").format(
+                folder=out_dir, reason=exc.strerror
+            )
+        ) from None
     if not os.access(out_dir, os.W_OK | os.X_OK):
-        raise RefusedError(f"cannot write to the output folder {out_dir}")
+        raise RefusedError(_("cannot write to the output folder {folder}").format(folder=out_dir))
     return out_dir
 
 
@@ -192,12 +202,17 @@ def record(register: Recorder, rendered: Rendered, *, reissue: bool = False) -> 
                 and not reissue
             ):
                 raise RefusedError(
-                    f"the {job.kind} letter of {job.reference} was issued on "
-                    f"{previous.issued_at:%Y-%m-%d} with other content: use --reissue to issue "
-                    "a new one (both stay in the journal)"
+                    _(
+                        "the {kind} letter of {reference} was issued on {date} with other "
+                        "content: use --reissue to issue a new one (both stay in the journal)"
+                    ).format(
+                        kind=label("letter", job.kind),
+                        reference=job.reference,
+                        date=day(previous.issued_at.date()),
+                    )
                 )
-            paths = {fmt: final for fmt, (_, final, _) in rendered.staged.items()}
-            hashes = {fmt: sha for fmt, (_, _, sha) in rendered.staged.items()}
+            paths = {fmt: final for fmt, (_stage, final, _sha) in rendered.staged.items()}
+            hashes = {fmt: sha for fmt, (_stage, _final, sha) in rendered.staged.items()}
             assert req.id is not None
             row = IssuedLetter(
                 request_id=req.id,
@@ -222,11 +237,11 @@ def record(register: Recorder, rendered: Rendered, *, reissue: bool = False) -> 
                 summary["reissue_of"] = previous.content_sha256
             register.event(session, req, action, job.kind, None, summary)
             session.flush()
-            for stage, final, _ in rendered.staged.values():
+            for stage, final, _sha in rendered.staged.values():
                 os.replace(stage, final)
     finally:
         discard(rendered.staged.values())
-    return [final for _, final, _ in rendered.staged.values()]
+    return [final for _stage, final, _sha in rendered.staged.values()]
 
 
 def issued_decision_date(register: Recorder, reference: str) -> date:
@@ -246,7 +261,9 @@ def issued_decision_date(register: Recorder, reference: str) -> date:
             return letter.letter_date
         if req.decided_on is None:
             raise RefusedError(
-                f"request {reference} has no decision: record it with `atip request decide`"
+                _(
+                    "request {reference} has no decision: record it with `atip request decide`"
+                ).format(reference=reference)
             )
         return req.decided_on
 
@@ -271,11 +288,15 @@ def make_job(
         case = redact(case)
     if case.decision is not None and kind == "decision" and letter_date < case.decision.decided_on:
         raise RefusedError(
-            f"the letter date {letter_date} is before the decision of {case.decision.decided_on}"
+            _("the letter date {date} is before the decision of {decided}").format(
+                date=day(letter_date), decided=day(case.decision.decided_on)
+            )
         )
     if letter_date < case.received_on:
         raise RefusedError(
-            f"the letter date {letter_date} is before the receipt {case.received_on}"
+            _("the letter date {date} is before the receipt {received}").format(
+                date=day(letter_date), received=day(case.received_on)
+            )
         )
     return Job(
         reference=case.reference,

@@ -14,6 +14,7 @@ from typing import Any
 from atip import french
 from atip.errors import InputError
 from atip.files import atomic_write_bytes
+from atip.i18n import _
 from atip.letters.model import Letter
 from atip.letters.wording import FILTERS
 from atip.resources import FONT_FAMILY, file_stamp, find_template, font_faces
@@ -87,9 +88,9 @@ def html_text(letter: Letter, template_dirs: Sequence[Path]) -> str:
     except TemplateError as exc:
         where = getattr(exc, "filename", None) or HTML_TEMPLATE
         line = getattr(exc, "lineno", None)
-        raise InputError(
-            f"{where}{f', line {line}' if line else ''}: {getattr(exc, 'message', None) or exc}"
-        ) from None
+        at = _("{file}, line {line}").format(file=where, line=line) if line else str(where)
+        message = getattr(exc, "message", None) or str(exc)
+        raise InputError(_("{place}: {message}").format(place=at, message=message)) from None
 
 
 def pdf_bytes(letter: Letter, template_dirs: Sequence[Path]) -> bytes:

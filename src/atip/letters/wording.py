@@ -11,10 +11,11 @@ from typing import Any
 
 from atip import french
 from atip.errors import InputError, RefusedError
+from atip.i18n import _
 from atip.letters.blocks import clean, encode_subject, unique
 from atip.letters.model import NOT_GROUNDS, DecisionData, LetterCase, Profile
 from atip.templating import environment, plain
-from atip.vocabulary import OUTCOMES, REFUSAL_OUTCOMES
+from atip.vocabulary import OUTCOMES, REFUSAL_OUTCOMES, label
 
 
 def de(name: str) -> str:
@@ -49,11 +50,11 @@ FILTERS = (("de", de), ("capfirst", capfirst))
 
 
 def _template_error(exc: Exception) -> InputError:
-    where = getattr(exc, "filename", None) or getattr(exc, "name", None) or "template"
+    where = getattr(exc, "filename", None) or getattr(exc, "name", None) or _("template")
     line = getattr(exc, "lineno", None)
-    at = f"{where}, line {line}" if line else str(where)
+    at = _("{file}, line {line}").format(file=where, line=line) if line else str(where)
     message = getattr(exc, "message", None) or str(exc)
-    return InputError(f"{at}: {message}")
+    return InputError(_("{place}: {message}").format(place=at, message=message))
 
 
 @dataclass(frozen=True)
@@ -76,7 +77,9 @@ def render_wording(kind: str, context: dict[str, Any], template_dirs: Sequence[P
         module = env.get_template(name).make_module(context)
     except TemplateNotFound as exc:
         folders = ", ".join(map(str, template_dirs))
-        raise InputError(f"template {exc.name} not found in {folders}") from None
+        raise InputError(
+            _("template {name} not found in {folders}").format(name=exc.name, folders=folders)
+        ) from None
     except TemplateError as exc:
         raise _template_error(exc) from None
     return Wording(
@@ -143,14 +146,22 @@ def wording_context(
 
 def check_decision(case: LetterCase, decision: DecisionData) -> None:
     if decision.outcome not in OUTCOMES:
-        raise InputError(f"unknown outcome {decision.outcome!r}: use one of {', '.join(OUTCOMES)}")
+        raise InputError(
+            _("unknown outcome {outcome!r}: use one of {choices}").format(
+                outcome=decision.outcome, choices=", ".join(OUTCOMES)
+            )
+        )
     grounds = [n for n in unique(decision.articles) if n not in NOT_GROUNDS]
     if decision.outcome in ("partial", "refused") and not grounds:
         raise RefusedError(
-            f"the {decision.outcome} decision of {case.reference} cites no article: a refusal "
-            "must give the articles that ground it (--articles)"
+            _(
+                "the {outcome} decision of {reference} cites no article: a refusal must give "
+                "the articles that ground it (--articles)"
+            ).format(outcome=label("outcome", decision.outcome), reference=case.reference)
         )
     if decision.outcome == "referred" and not clean(decision.referral_body).strip():
         raise RefusedError(
-            f"the referred decision of {case.reference} names no competent body (a. 48)"
+            _("the referred decision of {reference} names no competent body (a. 48)").format(
+                reference=case.reference
+            )
         )

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, Literal, get_args
 
 from atip.errors import DatabaseError, InputError
+from atip.i18n import _
 from atip.register.tables import Rows, column_index, read_table, read_text
 
 Kind = Literal["table", "list", "text"]
@@ -74,12 +75,14 @@ class Section:
         try:
             data = json.loads(text)
             if not isinstance(data, dict):
-                raise TypeError("not an object")
+                raise TypeError(_("not an object"))
             version = data.get("version", JSON_VERSION)
             if version != JSON_VERSION:
                 raise DatabaseError(
-                    f"stored annex has format version {version}; "
-                    f"this atip reads version {JSON_VERSION}"
+                    _(
+                        "stored annex has format version {version}; "
+                        "this atip reads version {supported}"
+                    ).format(version=version, supported=JSON_VERSION)
                 )
             source = data.get("source")
             return cls(
@@ -95,18 +98,18 @@ class Section:
                 suppressed=_texts(data.get("suppressed", ())),
             )
         except (ValueError, TypeError, KeyError) as exc:
-            raise DatabaseError(f"stored annex is damaged: {exc}") from None
+            raise DatabaseError(_("stored annex is damaged: {error}").format(error=exc)) from None
 
 
 def _text(value: Any) -> str:
     if not isinstance(value, str):
-        raise TypeError(f"expected text, found {type(value).__name__}")
+        raise TypeError(_("expected text, found {type}").format(type=type(value).__name__))
     return value
 
 
 def _texts(values: Any) -> tuple[str, ...]:
     if not isinstance(values, list | tuple):
-        raise TypeError(f"expected a list, found {type(values).__name__}")
+        raise TypeError(_("expected a list, found {type}").format(type=type(values).__name__))
     return tuple(_text(v) for v in values)
 
 
@@ -133,13 +136,15 @@ def suppress_small_counts(
 
 def _check_threshold(below: int) -> None:
     if below < 2:
-        raise InputError(f"the small-count threshold must be 2 or more, not {below}")
+        raise InputError(
+            _("the small-count threshold must be 2 or more, not {below}").format(below=below)
+        )
 
 
 def _title(title: str) -> str:
     title = title.strip()
     if not title:
-        raise InputError("an annex needs a title")
+        raise InputError(_("an annex needs a title"))
     return title
 
 
@@ -160,14 +165,14 @@ def table_section(
     """A table from a CSV or XLSX file, optionally with small counts of one column blanked."""
     title = _title(title)
     if (suppress_below is None) != (column is None):
-        raise InputError("small-count suppression needs both a threshold and a column")
+        raise InputError(_("small-count suppression needs both a threshold and a column"))
     if suppress_below is not None:
         _check_threshold(suppress_below)
     path = Path(path)
     header, rows = read_table(path)
     suppressed: tuple[str, ...] = ()
     if suppress_below is not None and column is not None:
-        name = header[column_index(header, column, f"{path.name}: ")]
+        name = header[column_index(header, column, path.name)]
         rows, blanked = suppress_small_counts(header, rows, name, suppress_below)
         if blanked:
             suppressed = (name,)
@@ -191,8 +196,12 @@ def list_section(path: Path, title: str, group_by: str, source: str | None = Non
     path = Path(path)
     header, rows = read_table(path)
     if len(header) < 2:
-        raise InputError(f"{path.name}: a list needs two columns or more: a group and its items")
-    index = column_index(header, group_by, f"{path.name}: ")
+        raise InputError(
+            _("{file}: a list needs two columns or more: a group and its items").format(
+                file=path.name
+            )
+        )
+    index = column_index(header, group_by, path.name)
     groups: dict[str, list[str]] = {}
     current: str | None = None
     for row in rows:
@@ -202,11 +211,17 @@ def list_section(path: Path, title: str, group_by: str, source: str | None = Non
             continue
         if current is None:
             raise InputError(
-                f"{path.name}: the first item '{item}' has no '{header[index]}' to go under"
+                _("{file}: the first item '{item}' has no '{group}' to go under").format(
+                    file=path.name, item=item, group=header[index]
+                )
             )
         groups.setdefault(current, []).append(item)
     if not groups:
-        raise InputError(f"{path.name}: has no items to list under '{header[index]}'")
+        raise InputError(
+            _("{file}: has no items to list under '{group}'").format(
+                file=path.name, group=header[index]
+            )
+        )
     return Section(
         title=title,
         kind="list",
@@ -231,5 +246,5 @@ def text_section(path: Path, title: str, source: str | None = None) -> Section:
     if lines:
         paragraphs.append(" ".join(lines))
     if not paragraphs:
-        raise InputError(f"{path.name}: the file is empty")
+        raise InputError(_("{file}: the file is empty").format(file=path.name))
     return Section(title=title, kind="text", paragraphs=tuple(paragraphs), source=_source(source))

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from atip.errors import DatabaseError, RefusedError
+from atip.i18n import _
 from atip.register import db
 from atip.register.settings import Settings
 
@@ -19,19 +20,25 @@ def backup_database(settings: Settings, dest: Path) -> str:
     if source is None:
         raise RefusedError(pg_dump_hint(settings.database_url, dest))
     if not source.is_file():
-        raise DatabaseError(f"no database at {source}: run `atip init` in the workspace")
+        raise DatabaseError(
+            _("no database at {path}: run `atip init` in the workspace").format(path=source)
+        )
     dest = Path(dest)
     if dest.exists() or dest.is_symlink():
-        raise RefusedError(f"{dest} already exists: choose a new file name for the backup")
+        raise _taken(dest)
     if not dest.parent.is_dir():
-        raise RefusedError(f"the folder {dest.parent} does not exist")
+        raise RefusedError(_("the folder {folder} does not exist").format(folder=dest.parent))
     # The copy is built under a temporary name (mode 0o600: it holds personal information) and
     # linked to `dest` only when complete and checked, so a crash leaves no partial backup and
     # a file created at `dest` meanwhile is never overwritten.
     try:
         fd, tmp_name = tempfile.mkstemp(dir=dest.parent, prefix=f".{dest.name}.", suffix=".tmp")
     except OSError as exc:
-        raise RefusedError(f"cannot write to the folder {dest.parent}: {exc.strerror}") from None
+        raise RefusedError(
+            _("cannot write to the folder {folder}: {error}").format(
+                folder=dest.parent, error=exc.strerror
+            )
+        ) from None
     os.close(fd)
     tmp = Path(tmp_name)
     try:
@@ -39,12 +46,20 @@ def backup_database(settings: Settings, dest: Path) -> str:
         _publish_new(tmp, dest)
     finally:
         tmp.unlink(missing_ok=True)
-    return f"backed up {source} to {dest} ({requests} request(s))"
+    return _("backed up {source} to {dest} ({count} request(s))").format(
+        source=source, dest=dest, count=requests
+    )
+
+
+def _taken(dest: Path) -> RefusedError:
+    return RefusedError(
+        _("{dest} already exists: choose a new file name for the backup").format(dest=dest)
+    )
 
 
 def _publish_new(tmp: Path, dest: Path) -> None:
     """Give `tmp` the name `dest`, never replacing a file that exists there."""
-    taken = RefusedError(f"{dest} already exists: choose a new file name for the backup")
+    taken = _taken(dest)
     try:
         os.link(tmp, dest)  # atomic, and fails if dest exists
         return
@@ -71,10 +86,12 @@ def _copy_sqlite(source: Path, target: Path) -> int:
         dst.execute("PRAGMA journal_mode = DELETE")
         verdict = dst.execute("PRAGMA quick_check").fetchone()[0]
         if verdict != "ok":
-            raise DatabaseError(f"the backup copy failed its check: {verdict}")
+            raise DatabaseError(
+                _("the backup copy failed its check: {verdict}").format(verdict=verdict)
+            )
         return int(dst.execute("SELECT count(*) FROM requests").fetchone()[0])
     except sqlite3.Error as exc:
-        raise DatabaseError(f"backup failed: {exc}") from None
+        raise DatabaseError(_("backup failed: {error}").format(error=exc)) from None
     finally:
         dst.close()
         src.close()
@@ -96,10 +113,10 @@ def pg_dump_hint(url: str, dest: Path) -> str:
     if schema:
         parts += ["-n", schema]
     parts += ["-f", str(dest), parsed.database or "DBNAME"]
-    return (
-        f"the database is on PostgreSQL (database {parsed.database!r}), which atip does not copy: "
-        f"run `{' '.join(parts)}`"
-    )
+    return _(
+        "the database is on PostgreSQL (database {database!r}), which atip does not copy: "
+        "run `{command}`"
+    ).format(database=parsed.database, command=" ".join(parts))
 
 
 def _search_path(options: Any) -> str | None:

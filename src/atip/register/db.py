@@ -12,6 +12,7 @@ from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlmodel import Session
 
 from atip.errors import DatabaseError
+from atip.i18n import _
 
 # The migrations shipped in atip/migrations/versions, oldest first; the last one is the head.
 SCHEMA_REVISIONS = ("0001",)
@@ -33,7 +34,9 @@ def make_engine(url: str) -> Engine:
     try:
         return create_engine(url, pool_pre_ping=True)
     except Exception as exc:  # a malformed URL or a missing driver
-        raise DatabaseError(f"cannot use database URL {_safe(url)}: {exc}") from None
+        raise DatabaseError(
+            _("cannot use database URL {url}: {error}").format(url=_safe(url), error=exc)
+        ) from None
 
 
 def _sqlite_connect(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
@@ -79,7 +82,9 @@ def schema_revision(engine: Engine) -> str | None:
     except (OperationalError, ProgrammingError) as exc:
         if "alembic_version" in str(exc):
             return None
-        raise DatabaseError(f"cannot open the database: {_first_line(exc)}") from None
+        raise DatabaseError(
+            _("cannot open the database: {error}").format(error=_first_line(exc))
+        ) from None
     return row[0] if row else None
 
 
@@ -106,10 +111,10 @@ def upgrade(engine: Engine) -> tuple[str | None, str]:
 
 
 def _newer_message(revision: str) -> str:
-    return (
-        f"the database schema is at revision {revision}, newer than this atip knows "
-        f"(latest {HEAD}): upgrade atip"
-    )
+    return _(
+        "the database schema is at revision {revision}, newer than this atip knows "
+        "(latest {latest}): upgrade atip"
+    ).format(revision=revision, latest=HEAD)
 
 
 def open_engine(url: str) -> Engine:
@@ -119,7 +124,7 @@ def open_engine(url: str) -> Engine:
         revision = schema_revision(engine)
         if revision is None:
             raise DatabaseError(
-                "the database has no atip tables: run `atip init` on this workspace"
+                _("the database has no atip tables: run `atip init` on this workspace")
             )
         if revision != HEAD:
             upgrade(engine)
@@ -139,7 +144,9 @@ def transaction(engine: Engine) -> Iterator[Session]:
             session.commit()
         except OperationalError as exc:
             session.rollback()
-            raise DatabaseError(f"database error: {_first_line(exc)}") from None
+            raise DatabaseError(
+                _("database error: {error}").format(error=_first_line(exc))
+            ) from None
         except BaseException:
             session.rollback()
             raise

@@ -16,6 +16,7 @@ from sqlmodel import col, select
 
 from atip.errors import AtipError, InputError, RefusedError
 from atip.french import parse_date
+from atip.i18n import _, language
 from atip.law import deadlines
 from atip.register import db, references
 from atip.register.facts import check_new_facts, computed_dates
@@ -23,6 +24,7 @@ from atip.register.journal import PERSONAL
 from atip.register.models import Decision, Event, Request, Requester
 from atip.register.recorder import Recorder, check_kind, check_outcome
 from atip.register.validation import check_email, check_reference, split_articles
+from atip.vocabulary import code_of, fold
 
 # column name -> accepted spellings (named like the options of `request new`)
 ALIASES: dict[str, tuple[str, ...]] = {
@@ -43,6 +45,32 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "outcome": ("outcome",),
     "articles": ("articles",),
 }
+# The French headers of a clerk's own register; the first of each is the name shown in French.
+# Headers are compared folded: no accents or capitals, spaces, '_' and '-' alike, no '.' or ':'.
+FRENCH_ALIASES: dict[str, tuple[str, ...]] = {
+    "received": (
+        "reçue le", "reçu le", "date de réception", "reçue", "date de la demande", "réception",
+    ),
+    "requester": (
+        "requérant", "requérante", "demandeur", "demanderesse", "nom", "nom du requérant",
+    ),
+    "subject": ("objet", "sujet", "demande", "objet de la demande"),
+    "ref": (
+        "N/Réf.", "référence", "no", "n°", "numéro", "no de dossier", "numéro de dossier", "nref",
+    ),
+    "clarified": ("précisée le", "date de précision", "précisé le", "précisée"),
+    "keep_clock": ("garder le délai", "conserver le délai"),
+    "email": ("courriel", "adresse courriel", "adresse électronique"),
+    "address": ("adresse", "adresse postale"),
+    "kind": ("type", "genre", "type de demande"),
+    "accommodation": ("accommodement", "mesure d'accommodement"),
+    "channel": ("canal", "mode de réception"),
+    "clerk": ("responsable", "agent", "agente", "commis"),
+    "extended_on": ("prolongée le", "prolongé le", "date de prolongation", "prolongation"),
+    "decided_on": ("décidée le", "décidé le", "date de décision", "date de la décision"),
+    "outcome": ("décision", "résultat"),
+    "articles": ("articles", "article", "articles invoqués"),
+}  # fmt: skip
 REQUIRED = ("received", "requester", "subject")
 # A register of 100,000 rows holds a few thousand distinct dates: parse each once.
 _parse_date = lru_cache(maxsize=16_384)(parse_date)
@@ -50,29 +78,70 @@ TRUE = {"1", "true", "yes", "oui", "x", "vrai"}
 FALSE = {"", "0", "false", "no", "non", "faux"}
 
 
+def _header_key(text: str) -> str:
+    """A column header as compared: `N/Réf.` and `n/ref`, `Reçue le` and `recue_le` alike."""
+    return fold(text.replace(".", " ").replace(":", " "))
+
+
+_KNOWN = {
+    _header_key(alias): key
+    for table in (ALIASES, FRENCH_ALIASES)
+    for key, aliases in table.items()
+    for alias in aliases
+}
+
+
+def _column_name(key: str) -> str:
+    """The name a clerk reads for a column: its French header in French, else the key."""
+    return FRENCH_ALIASES[key][0] if language() == "fr" else key
+
+
 def _columns(header: tuple[str, ...], name: str) -> dict[str, int]:
     index: dict[str, int] = {}
-    known = {alias: key for key, aliases in ALIASES.items() for alias in aliases}
     for i, raw in enumerate(header):
-        key = known.get(raw.strip().lower().replace(" ", "_"))
+        key = _KNOWN.get(_header_key(raw))
         if key is None:
-            raise InputError(f"{name}: unknown column {raw!r}; expected {', '.join(ALIASES)}")
+            raise InputError(
+                _("{file}: unknown column {column!r}; expected {columns}").format(
+                    file=name, column=raw, columns=", ".join(map(_column_name, ALIASES))
+                )
+            )
         if key in index:
-            raise InputError(f"{name}: column {raw!r} appears twice")
+            raise InputError(
+                _("{file}: column {column!r} appears twice").format(file=name, column=raw)
+            )
         index[key] = i
     missing = [k for k in REQUIRED if k not in index]
     if missing:
-        raise InputError(f"{name}: missing column(s) {', '.join(missing)}")
+        raise InputError(
+            _("{file}: missing column(s) {columns}").format(
+                file=name, columns=", ".join(map(_column_name, missing))
+            )
+        )
     return index
 
 
-def _bool(text: str, what: str) -> bool:
+def _bool(text: str, key: str) -> bool:
     value = text.strip().lower()
     if value in TRUE:
         return True
     if value in FALSE:
         return False
-    raise InputError(f"{what} must be yes or no, not {text!r}")
+    raise InputError(
+        _("{column} must be yes or no, not {value!r}").format(column=_column_name(key), value=text)
+    )
+
+
+def _code(what: str, text: str, check: Callable[[str], None]) -> str | None:
+    """The code a cell means (`accueillie` or `granted`), None when empty; `check` refuses
+    anything else with the cell's text."""
+    if not text:
+        return None
+    code = code_of(what, text)
+    if code is None:
+        check(text)
+        raise AssertionError(f"{text!r} is no {what} code")  # check refuses it first
+    return code
 
 
 def import_register(register: Recorder, path: Path) -> int:
@@ -103,17 +172,23 @@ def _import(register: Recorder, path: Path, read_numbered_table: Callable[..., A
         try:
             values, requester, articles = _prepare(get, rules, now)
         except AtipError as exc:
-            raise type(exc)(f"{path.name}, {place}: {exc.message}") from None
+            raise type(exc)(
+                _("{file}, {place}: {message}").format(
+                    file=path.name, place=place, message=exc.message
+                )
+            ) from None
         ref = values.get("reference")
         if ref:
             if ref in seen:
                 raise RefusedError(
-                    f"{path.name}, {place}: reference {ref!r} already on {seen[ref]}"
+                    _("{file}, {place}: reference {reference!r} already on {other}").format(
+                        file=path.name, place=place, reference=ref, other=seen[ref]
+                    )
                 )
             seen[ref] = place
         prepared.append((values, requester, articles))
     if not prepared:
-        raise InputError(f"{path.name}: no rows to import")
+        raise InputError(_("{file}: no rows to import").format(file=path.name))
     _write(register, prepared, path.name)
     return len(prepared)
 
@@ -136,17 +211,15 @@ def _prepare(
 
     received = day("received")
     if received is None:
-        raise InputError("received is empty")
+        raise InputError(_("received is empty"))
     name, subject = get("requester"), get("subject")
     if not name or not subject:
-        raise InputError("requester and subject must not be empty")
-    kind = get("kind") or "documents"
-    check_kind(kind)
-    outcome = get("outcome") or None
+        raise InputError(_("requester and subject must not be empty"))
+    kind = _code("kind", get("kind"), check_kind) or "documents"
+    outcome = _code("outcome", get("outcome"), check_outcome)
     decided = day("decided_on")
-    check_outcome(outcome)
     if outcome and decided is None:
-        raise InputError("an outcome needs decided_on")
+        raise InputError(_("an outcome needs decided_on"))
     if decided is not None and outcome is None:
         outcome = "granted"
     facts = deadlines.Facts(
@@ -191,7 +264,7 @@ def _write(
     unique = (IntegrityError, register.engine.dialect.loaded_dbapi.IntegrityError)
     try:
         with db.transaction(register.engine) as session:
-            given = [v["reference"] for v, _, _ in prepared if v["reference"]]
+            given = [v["reference"] for v, _r, _a in prepared if v["reference"]]
             for chunk in range(0, len(given), 500):
                 clash = session.exec(
                     select(Request.reference).where(
@@ -199,23 +272,27 @@ def _write(
                     )
                 ).first()
                 if clash:
-                    raise RefusedError(f"{name}: reference {clash!r} already exists")
-            _number(register, session, [v for v, _, _ in prepared])
+                    raise RefusedError(
+                        _("{file}: reference {reference!r} already exists").format(
+                            file=name, reference=clash
+                        )
+                    )
+            _number(register, session, [v for v, _r, _a in prepared])
             # Not the ORM's bulk insert: it groups rows by which columns are NULL and splices the
             # RETURNING rows of every group, quadratic in a 100,000-row register.
             conn = session.connection()
             last = session.execute(select(func.max(Request.id))).scalar() or 0
-            _bulk_insert(conn, Request, [v for v, _, _ in prepared])
+            _bulk_insert(conn, Request, [v for v, _r, _a in prepared])
             ids_of: dict[str, int] = dict(
                 conn.execute(
                     select(Request.reference, Request.id).where(col(Request.id) > last)
                 ).all()
             )
-            ids = [ids_of[v["reference"]] for v, _, _ in prepared]
+            ids = [ids_of[v["reference"]] for v, _r, _a in prepared]
             _bulk_insert(
                 conn,
                 Requester,
-                [{"request_id": i, **r} for i, (_, r, _) in zip(ids, prepared, strict=True)],
+                [{"request_id": i, **r} for i, (_v, r, _a) in zip(ids, prepared, strict=True)],
             )
             decisions = [
                 {
@@ -224,7 +301,7 @@ def _write(
                     "outcome": v["outcome"],
                     "articles": ",".join(a),
                 }
-                for i, (v, _, a) in zip(ids, prepared, strict=True)
+                for i, (v, _r, a) in zip(ids, prepared, strict=True)
                 if v["decided_on"] is not None
             ]
             if decisions:
@@ -249,8 +326,10 @@ def _write(
     except unique:
         # PostgreSQL: another clerk took one of these references after the check above.
         raise RefusedError(
-            f"{name}: a reference of this file was taken by another clerk meanwhile; "
-            "nothing was imported"
+            _(
+                "{file}: a reference of this file was taken by another clerk meanwhile; "
+                "nothing was imported"
+            ).format(file=name)
         ) from None
 
 

@@ -8,9 +8,29 @@ from pathlib import Path
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import DBAPIError
 
+from atip.i18n import N_, _
 from atip.register.settings import Settings
 
 _READ_BLOCK = 1 << 20
+# How a problem names a letter: (the letter, its published copy), by letter kind.
+_LETTER_NAMES = {
+    "acknowledgement": (
+        N_("acknowledgement letter of {reference}"),
+        N_("acknowledgement letter of {reference} (published copy)"),
+    ),
+    "extension": (
+        N_("extension letter of {reference}"),
+        N_("extension letter of {reference} (published copy)"),
+    ),
+    "decision": (
+        N_("decision letter of {reference}"),
+        N_("decision letter of {reference} (published copy)"),
+    ),
+}
+_OTHER_LETTER = (
+    N_("{kind} letter of {reference}"),
+    N_("{kind} letter of {reference} (published copy)"),
+)
 
 
 def check_workspace(settings: Settings, engine: Engine) -> list[str]:
@@ -18,11 +38,13 @@ def check_workspace(settings: Settings, engine: Engine) -> list[str]:
     try:
         problems = _database_problems(engine)
     except DBAPIError as exc:
-        return [f"database: {_first_line(exc)}"]
+        return [_("database: {problem}").format(problem=_first_line(exc))]
     try:
         problems += letter_problems(engine, settings.workspace)
     except DBAPIError as exc:
-        problems.append(f"database: cannot read the issued letters: {_first_line(exc)}")
+        problems.append(
+            _("database: cannot read the issued letters: {error}").format(error=_first_line(exc))
+        )
     return problems
 
 
@@ -42,9 +64,17 @@ def _database_problems(engine: Engine) -> list[str]:
         # At most 100 findings (SQLite's default); one finding may span several lines.
         for (finding,) in conn.exec_driver_sql("PRAGMA integrity_check"):
             if finding != "ok":
-                problems += [f"database: {line}" for line in finding.splitlines() if line]
+                problems += [
+                    _("database: {problem}").format(problem=line)
+                    for line in finding.splitlines()
+                    if line
+                ]
         for row in conn.exec_driver_sql("PRAGMA foreign_key_check"):
-            problems.append(f"database: row {row[1]} of table {row[0]} points to no {row[2]}")
+            problems.append(
+                _("database: row {row} of table {table} points to no {parent}").format(
+                    row=row[1], table=row[0], parent=row[2]
+                )
+            )
     return problems
 
 
@@ -58,7 +88,7 @@ def letter_problems(engine: Engine, workspace: Path) -> list[str]:
     latest: dict[Path, tuple[str, str]] = {}
     with engine.connect() as conn:
         for ref, kind, published, docx, docx_sha, pdf, pdf_sha in conn.execute(query):
-            what = f"{kind} letter of {ref}" + (" (published copy)" if published else "")
+            what = _letter_name(kind, bool(published)).format(kind=kind, reference=ref)
             for stored, sha in ((docx, docx_sha), (pdf, pdf_sha)):
                 if stored and sha:
                     path = Path(stored)
@@ -69,10 +99,19 @@ def letter_problems(engine: Engine, workspace: Path) -> list[str]:
     for path, (sha, what) in latest.items():
         actual = _sha256(path)
         if actual is None:
-            problems.append(f"missing: {path} ({what})")
+            problems.append(_("missing: {path} ({letter})").format(path=path, letter=what))
         elif actual != sha:
-            problems.append(f"changed: {path} ({what}): its SHA-256 is not the one recorded")
+            problems.append(
+                _("changed: {path} ({letter}): its SHA-256 is not the one recorded").format(
+                    path=path, letter=what
+                )
+            )
     return problems
+
+
+def _letter_name(kind: str, published: bool) -> str:
+    """The words naming a letter in a problem line, {kind} and {reference} to fill."""
+    return _(_LETTER_NAMES.get(kind, _OTHER_LETTER)[published])
 
 
 def _sha256(path: Path) -> str | None:

@@ -9,6 +9,7 @@ from sqlalchemy import insert, update
 from sqlmodel import col, select
 
 from atip.errors import RefusedError
+from atip.i18n import _, day
 from atip.register import db
 from atip.register.annexes import Section
 from atip.register.journal import PERSONAL
@@ -42,8 +43,10 @@ def purge_personal_information(register: Recorder, before: date, today: date | N
     today = today or date.today()
     if before > today:
         raise RefusedError(
-            f"--before {before} is after today ({today}): only requests whose review deadline "
-            "has passed can be purged"
+            _(
+                "--before {before} is after today ({today}): only requests whose review deadline "
+                "has passed can be purged"
+            ).format(before=day(before), today=day(today))
         )
     at = datetime.now(UTC)
     with db.transaction(register.engine) as session:

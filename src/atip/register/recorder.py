@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from atip.errors import InputError, NotFoundError, RefusedError
+from atip.i18n import _, day
 from atip.law import deadlines
 from atip.register import db, references
 from atip.register.annexes import Section
@@ -21,7 +22,7 @@ from atip.register.journal import PERSONAL, JournalValue, actor, add_event
 from atip.register.models import Annex, Decision, Request, Requester
 from atip.register.settings import Settings
 from atip.register.validation import check_email, check_link, check_reference, clean_text
-from atip.vocabulary import OUTCOMES, REQUEST_KINDS
+from atip.vocabulary import OUTCOMES, REQUEST_KINDS, label
 
 ArticleCheck = Callable[[Iterable[str]], None]
 
@@ -51,13 +52,21 @@ class NewRequest:
 def check_outcome(outcome: str | None) -> None:
     """InputError unless the outcome is one of the codes (or None)."""
     if outcome is not None and outcome not in OUTCOMES:
-        raise InputError(f"invalid outcome {outcome!r}: expected {', '.join(OUTCOMES)}")
+        raise InputError(
+            _("invalid outcome {outcome!r}: expected {outcomes}").format(
+                outcome=outcome, outcomes=", ".join(label("outcome", o) for o in OUTCOMES)
+            )
+        )
 
 
 def check_kind(kind: str) -> None:
     """InputError unless the request kind is one of the codes."""
     if kind not in REQUEST_KINDS:
-        raise InputError(f"invalid kind {kind!r}: expected documents or personal")
+        raise InputError(
+            _("invalid kind {kind!r}: expected {documents} or {personal}").format(
+                kind=kind, documents=label("kind", "documents"), personal=label("kind", "personal")
+            )
+        )
 
 
 class Recorder:
@@ -98,8 +107,8 @@ class Recorder:
     # -- a new request -------------------------------------------------------------------
     def create(self, new: NewRequest) -> str:
         """Log a new request and return its reference."""
-        name = clean_text(new.requester, "the requester's name", required=True)
-        subject = clean_text(new.subject, "the subject", required=True)
+        name = clean_text(new.requester, _("the requester's name"), required=True)
+        subject = clean_text(new.subject, _("the subject"), required=True)
         check_kind(new.kind)
         check_outcome(new.outcome)
         facts = deadlines.Facts(
@@ -118,14 +127,16 @@ class Recorder:
                 reference = references.allocate(session, fmt, new.received_on)
             else:
                 if session.exec(select(Request.id).where(Request.reference == reference)).first():
-                    raise RefusedError(f"reference {reference!r} already exists")
+                    raise RefusedError(
+                        _("reference {reference!r} already exists").format(reference=reference)
+                    )
                 references.follow(session, fmt, reference)
             req = Request(
                 reference=reference,
                 kind=new.kind,
                 subject=subject or "",
-                channel=clean_text(new.channel, "the channel"),
-                clerk=clean_text(new.clerk, "the clerk"),
+                channel=clean_text(new.channel, _("the channel")),
+                clerk=clean_text(new.clerk, _("the clerk")),
                 accommodation=new.accommodation,
                 received_on=new.received_on,
                 clarified_on=new.clarified_on,
@@ -141,13 +152,15 @@ class Recorder:
                 session.flush()
             except IntegrityError:
                 # PostgreSQL: another clerk inserted this reference after our check above.
-                raise RefusedError(f"reference {reference!r} already exists") from None
+                raise RefusedError(
+                    _("reference {reference!r} already exists").format(reference=reference)
+                ) from None
             assert req.id is not None
             session.add(
                 Requester(
                     request_id=req.id,
                     name=name,
-                    address=clean_text(new.address, "the address"),
+                    address=clean_text(new.address, _("the address")),
                     email=check_email(new.email),
                 )
             )
@@ -170,11 +183,15 @@ class Recorder:
         """Record the date the requester made the request precise (a. 42)."""
         with db.transaction(self.engine) as session:
             req = references.request_by_reference(session, reference)
-            _refuse_if_decided(req, "clarify")
+            _refuse_if_decided(
+                req, _("cannot clarify request {reference}: it was decided on {day}")
+            )
             if req.extended_on is not None and not keep_clock:
                 raise RefusedError(
-                    f"request {reference} was already extended on {req.extended_on}: "
-                    "use --keep-clock to record the clarification without restarting the clock"
+                    _(
+                        "request {reference} was already extended on {day}: use --keep-clock "
+                        "to record the clarification without restarting the clock"
+                    ).format(reference=reference, day=day(req.extended_on))
                 )
             self._set(session, req, "clarified", clarified_on=on, keep_clock=keep_clock)
 
@@ -193,11 +210,22 @@ class Recorder:
                 deadlines.check_third_party(facts_of(req), notified, self.rules)
             elif req.third_party_notified_on != notified:
                 raise RefusedError(
-                    f"request {reference}: the third party was notified on "
-                    f"{req.third_party_notified_on}, not {notified}"
+                    _(
+                        "request {reference}: the third party was notified on {day}, not {other}"
+                    ).format(
+                        reference=reference,
+                        day=day(req.third_party_notified_on),
+                        other=day(notified),
+                    )
                 )
             else:
-                _refuse_if_decided(req, "change the third-party dates of")
+                _refuse_if_decided(
+                    req,
+                    _(
+                        "cannot change the third-party dates of request {reference}: "
+                        "it was decided on {day}"
+                    ),
+                )
             self._set(
                 session,
                 req,
@@ -225,7 +253,7 @@ class Recorder:
             check_link(link)
         with db.transaction(self.engine) as session:
             req = references.request_by_reference(session, reference)
-            _refuse_if_decided(req, "decide")
+            _refuse_if_decided(req, _("cannot decide request {reference}: it was decided on {day}"))
             cited = _with_suppression_articles(session, req, list(articles))
             self._set(session, req, "decided", decided_on=on, outcome=outcome)
             assert req.id is not None
@@ -248,16 +276,22 @@ class Recorder:
             req = references.request_by_reference(session, reference)
             if req.review_filed_on is not None:
                 raise RefusedError(
-                    f"request {reference}: a review was already filed on {req.review_filed_on}"
+                    _("request {reference}: a review was already filed on {day}").format(
+                        reference=reference, day=day(req.review_filed_on)
+                    )
                 )
             if req.decided_on is not None and filed < req.decided_on:
                 raise RefusedError(
-                    f"review filed on {filed} is before the decision of {req.decided_on}"
+                    _("review filed on {day} is before the decision of {decided}").format(
+                        day=day(filed), decided=day(req.decided_on)
+                    )
                 )
             if req.decided_on is None and filed <= req.decision_due:
                 raise RefusedError(
-                    f"request {reference} has no decision and its decision is not due until "
-                    f"{req.decision_due}: a review follows a decision or a deemed refusal"
+                    _(
+                        "request {reference} has no decision and its decision is not due until "
+                        "{day}: a review follows a decision or a deemed refusal"
+                    ).format(reference=reference, day=day(req.decision_due))
                 )
             self._set(session, req, "review", review_filed_on=filed)
 
@@ -295,7 +329,9 @@ class Recorder:
             rows = annex_rows(session, req.id)
             if not 1 <= number <= len(rows):
                 raise NotFoundError(
-                    f"request {reference} has no annex {number} ({len(rows)} in all)"
+                    _("request {reference} has no annex {number} ({count} in all)").format(
+                        reference=reference, number=number, count=len(rows)
+                    )
                 )
             gone = rows.pop(number - 1)
             title = Section.from_json(gone.section).title
@@ -332,11 +368,10 @@ def creation_summary(req: Request) -> dict[str, object]:
     }
 
 
-def _refuse_if_decided(req: Request, verb: str) -> None:
+def _refuse_if_decided(req: Request, message: str) -> None:
+    """RefusedError with `message` (its {reference} and {day} filled) once `req` is decided."""
     if req.decided_on is not None:
-        raise RefusedError(
-            f"cannot {verb} request {req.reference}: it was decided on {req.decided_on}"
-        )
+        raise RefusedError(message.format(reference=req.reference, day=day(req.decided_on)))
 
 
 def _with_suppression_articles(session: Session, req: Request, articles: list[str]) -> list[str]:

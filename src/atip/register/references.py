@@ -60,8 +60,9 @@ def follow(session: Session, fmt: str, reference: str) -> None:
 def request_by_reference(session: Session, reference: str) -> Request:
     """The request with this reference, or NotFoundError."""
     from atip.errors import NotFoundError
+    from atip.i18n import _
 
     req = session.exec(select(Request).where(Request.reference == reference)).first()
     if req is None:
-        raise NotFoundError(f"unknown reference {reference!r}")
+        raise NotFoundError(_("unknown reference {reference!r}").format(reference=reference))
     return req

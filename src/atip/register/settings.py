@@ -9,6 +9,7 @@ from datetime import date
 from pathlib import Path
 
 from atip.errors import InputError, WorkspaceError
+from atip.i18n import _
 
 CONFIG_NAME = "atip.toml"
 DEFAULT_REVIEW_URL = (
@@ -70,14 +71,16 @@ SETTINGS: dict[tuple[str, str], tuple[str, type]] = {
     ("interface", "timezone"): ("timezone", str),
 }
 
+# The atip.toml of a new workspace. Its comments are {placeholders} filled in the interface
+# language (`template_comments`); the keys and values never change with it.
 TEMPLATE = """\
-# atip workspace settings. Every key is optional; defaults are shown in comments.
+{intro}
 
 [organisation]
 name = "{name}"
-unit = "{unit}"                 # second letterhead line
-short_name = "{short_name}"     # used in sentences
-city = "{city}"                 # place of signature
+unit = "{unit}"                 {unit_note}
+short_name = "{short_name}"     {short_name_note}
+city = "{city}"                 {city_note}
 
 [signatory]
 name = "{signatory}"
@@ -89,25 +92,67 @@ url = "{review_url}"
 # address = "525, boulevard René-Lévesque Est, bureau 2.36, Québec (Québec) G1R 5S9"
 
 [references]
-# {{seq}} is the next number, {{year}} the year of receipt, e.g. "{{year}}-{{seq:04d}}".
+{format_note}
 format = "{{seq}}"
 
 [deadlines]
-# Saturday is not a jour férié (Loi d'interprétation, a. 61 (23°)); set true to treat it as one.
+{saturdays_note}
 saturdays_closed = false
-# A clarified request starts its 20 days on the clarification date (use --keep-clock to keep it).
+{clarification_note}
 clarification_restarts_clock = true
-# Calendar for the art. 135 review date: "law" (I-16) or "review-body" (A-2.1, r. 6, a. 2:
-# also Saturdays, 26 December and 2 January).
+{calendar_note}
 review_calendar = "law"
 
-# Days proclaimed by the government (Loi d'interprétation, a. 61 (23°) j)):
+{proclaimed_note}
 # [deadlines.proclaimed]
 # 2025-12-26 = "Jour proclamé (décret)"
 
+[interface]
+# language = "fr"   {language_note}
+# timezone = "America/Montreal"   {timezone_note}
+
 [database]
-# url = "postgresql+psycopg://user@host/dbname"   # default: db/atip.sqlite in this folder
+# url = "postgresql+psycopg://user@host/dbname"   {database_note}
 """
+
+
+def _comment(text: str) -> str:
+    """`text` as TOML comment lines: each line after '# '."""
+    return "\n".join(f"# {line}".rstrip() for line in text.splitlines())
+
+
+def template_comments() -> dict[str, str]:
+    """The comments of TEMPLATE, in the interface language."""
+    notes = {
+        "intro": _(
+            "atip workspace settings. Every key is optional; defaults are shown in comments."
+        ),
+        "unit_note": _("second letterhead line"),
+        "short_name_note": _("used in sentences"),
+        "city_note": _("place of signature"),
+        "format_note": _(
+            '{seq} is the next number, {year} the year of receipt, e.g. "{year}-{seq:04d}".'
+        ),
+        "saturdays_note": _(
+            "Saturday is not a jour férié (Loi d'interprétation, a. 61 (23°)); "
+            "set true to treat it as one."
+        ),
+        "clarification_note": _(
+            "A clarified request starts its 20 days on the clarification date "
+            "(use --keep-clock to keep it)."
+        ),
+        "calendar_note": _(
+            'Calendar for the art. 135 review date: "law" (I-16) or "review-body" (A-2.1, r. 6, '
+            "a. 2:\nalso Saturdays, 26 December and 2 January)."
+        ),
+        "proclaimed_note": _(
+            "Days proclaimed by the government (Loi d'interprétation, a. 61 (23°) j)):"
+        ),
+        "language_note": _("fr or en (ATIP_LANG overrides it)"),
+        "timezone_note": _("journal times are shown in this time zone"),
+        "database_note": _("default: db/atip.sqlite in this folder"),
+    }
+    return {key: _comment(text) for key, text in notes.items()}
 
 
 def find_workspace(explicit: Path | None = None, cwd: Path | None = None) -> Path:
@@ -116,14 +161,20 @@ def find_workspace(explicit: Path | None = None, cwd: Path | None = None) -> Pat
         if given is not None:
             path = Path(given).expanduser().resolve()
             if not (path / CONFIG_NAME).is_file():
-                raise WorkspaceError(f"no {CONFIG_NAME} in {path}: run `atip init {path}` first")
+                raise WorkspaceError(
+                    _("no {config} in {path}: run `atip init {path}` first").format(
+                        config=CONFIG_NAME, path=path
+                    )
+                )
             return path
     here = (cwd or Path.cwd()).resolve()
     for folder in (here, *here.parents):
         if (folder / CONFIG_NAME).is_file():
             return folder
     raise WorkspaceError(
-        f"no atip workspace here or above {here}: run `atip init` or pass --workspace DIR"
+        _(
+            "no atip workspace here or above {folder}: run `atip init` or pass --workspace DIR"
+        ).format(folder=here)
     )
 
 
@@ -133,9 +184,11 @@ def load_settings(workspace: Path) -> Settings:
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
-        raise InputError(f"{path}: invalid TOML: {exc}") from None
+        raise InputError(_("{path}: invalid TOML: {error}").format(path=path, error=exc)) from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise WorkspaceError(f"cannot read {path}: {exc}") from None
+        raise WorkspaceError(
+            _("cannot read {path}: {error}").format(path=path, error=exc)
+        ) from None
     values: dict[str, object] = {}
     for (table, key), (name, kind) in SETTINGS.items():
         section = raw.get(table, {})
@@ -143,12 +196,20 @@ def load_settings(workspace: Path) -> Settings:
             continue
         value = section[key]
         if (kind is int and isinstance(value, bool)) or not isinstance(value, kind):
-            raise InputError(f"{path}: [{table}] {key} must be a {kind.__name__}")
+            raise InputError(_type_message(kind).format(path=path, setting=f"[{table}] {key}"))
         values[name] = value
     if values.get("review_calendar", "law") not in ("law", "review-body"):
-        raise InputError(f'{path}: [deadlines] review_calendar must be "law" or "review-body"')
+        raise InputError(
+            _('{path}: {setting} must be "law" or "review-body"').format(
+                path=path, setting="[deadlines] review_calendar"
+            )
+        )
     if values.get("language", "fr") not in ("fr", "en"):
-        raise InputError(f'{path}: [interface] language must be "fr" or "en"')
+        raise InputError(
+            _('{path}: {setting} must be "fr" or "en"').format(
+                path=path, setting="[interface] language"
+            )
+        )
     _check_timezone(str(values.get("timezone", "America/Montreal")), path)
     values["proclaimed"] = _proclaimed(raw.get("deadlines", {}).get("proclaimed", {}), path)
     _check_reference_format(str(values.get("reference_format", "{seq}")), path)
@@ -158,6 +219,15 @@ def load_settings(workspace: Path) -> Settings:
     return Settings(workspace=workspace, database_url=url, **values)  # type: ignore[arg-type]
 
 
+def _type_message(kind: type) -> str:
+    """The message for a setting of the wrong type: {path} and {setting} to fill."""
+    if kind is bool:
+        return _("{path}: {setting} must be a bool")
+    if kind is str:
+        return _("{path}: {setting} must be a str")
+    return _("{path}: {setting} must be a {type}").replace("{type}", kind.__name__)
+
+
 def _check_timezone(name: str, path: Path) -> None:
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -165,7 +235,9 @@ def _check_timezone(name: str, path: Path) -> None:
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
         raise InputError(
-            f"{path}: [interface] timezone {name!r} is not a time zone such as America/Montreal"
+            _("{path}: {setting} {name!r} is not a time zone such as America/Montreal").format(
+                path=path, setting="[interface] timezone", name=name
+            )
         ) from None
 
 
@@ -187,13 +259,21 @@ def workspace_language(explicit: Path | None = None) -> str | None:
 
 def _proclaimed(table: object, path: Path) -> dict[date, str]:
     if not isinstance(table, dict):
-        raise InputError(f"{path}: [deadlines.proclaimed] must map dates to names")
+        raise InputError(
+            _("{path}: {table} must map dates to names").format(
+                path=path, table="[deadlines.proclaimed]"
+            )
+        )
     days: dict[date, str] = {}
     for key, name in table.items():
         try:
             day = key if isinstance(key, date) else date.fromisoformat(str(key))
         except ValueError:
-            raise InputError(f"{path}: proclaimed day {key!r} is not a YYYY-MM-DD date") from None
+            raise InputError(
+                _("{path}: proclaimed day {day!r} is not a YYYY-MM-DD date").format(
+                    path=path, day=key
+                )
+            ) from None
         days[day] = str(name)
     return days
 
@@ -203,11 +283,15 @@ def _check_reference_format(fmt: str, path: Path) -> None:
         sample = fmt.format(seq=1, year=2024)
     except (KeyError, ValueError, IndexError):
         raise InputError(
-            f"{path}: [references] format {fmt!r} may only use {{seq}} and {{year}}"
+            _("{path}: {setting} {format!r} may only use {{seq}} and {{year}}").format(
+                path=path, setting="[references] format", format=fmt
+            )
         ) from None
     if "{seq" not in fmt or not sample.strip() or any(c in sample for c in '/\\:*?"<>|'):
         raise InputError(
-            f'{path}: [references] format {fmt!r} must contain {{seq}} and no /\\:*?"<>|'
+            _('{path}: {setting} {format!r} must contain {{seq}} and no /\\:*?"<>|').format(
+                path=path, setting="[references] format", format=fmt
+            )
         )
 
 
@@ -223,6 +307,7 @@ def write_template(workspace: Path, **profile: str) -> Path:
         "review_url": DEFAULT_REVIEW_URL,
     }
     values.update(profile)
-    text = TEMPLATE.format(**{k: v.replace('"', '\\"') for k, v in values.items()})
+    quoted = {k: v.replace("\\", "\\\\").replace('"', '\\"') for k, v in values.items()}
+    text = TEMPLATE.format(**quoted, **template_comments())
     path.write_text(text, encoding="utf-8")
     return path

@@ -20,6 +20,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from atip.errors import InputError
+from atip.i18n import _, language, ngettext
 
 MAX_ROWS = 50_000
 MAX_BYTES = 5 * 1024 * 1024
@@ -39,7 +40,7 @@ Rows = tuple[tuple[str, ...], ...]
 
 def read_table(path: Path, *, max_rows: int | None = MAX_ROWS) -> tuple[Header, Rows]:
     """Header and data rows of a CSV or XLSX file (by suffix), cells as text, stripped."""
-    header, rows, _ = read_numbered_table(path, max_rows=max_rows)
+    header, rows, _places = read_numbered_table(path, max_rows=max_rows)
     return header, rows
 
 
@@ -51,9 +52,17 @@ def read_numbered_table(
     name = path.name
     suffix = path.suffix.lower()
     if suffix == ".xls":
-        raise InputError(f"{name}: the old Excel .xls format is not read; save it as .xlsx or .csv")
+        raise InputError(
+            _("{file}: the old Excel .xls format is not read; save it as .xlsx or .csv").format(
+                file=name
+            )
+        )
     if suffix not in CSV_SUFFIXES + XLSX_SUFFIXES:
-        raise InputError(f"{name}: unknown file type '{path.suffix}'; use .csv or .xlsx")
+        raise InputError(
+            _("{file}: unknown file type '{suffix}'; use .csv or .xlsx").format(
+                file=name, suffix=path.suffix
+            )
+        )
     limited = max_rows is not None
     _check_size(path, limited)
     if suffix in XLSX_SUFFIXES:
@@ -66,29 +75,37 @@ def _read_bytes(path: Path) -> bytes:
     try:
         return path.read_bytes()
     except FileNotFoundError:
-        raise InputError(f"{path.name}: no such file") from None
+        raise InputError(_("{file}: no such file").format(file=path.name)) from None
     except IsADirectoryError:
-        raise InputError(f"{path.name}: is a folder, not a file") from None
+        raise InputError(_("{file}: is a folder, not a file").format(file=path.name)) from None
     except PermissionError:
-        raise InputError(f"{path.name}: permission denied") from None
+        raise InputError(_("{file}: permission denied").format(file=path.name)) from None
     except OSError as exc:
-        raise InputError(f"{path.name}: cannot be read ({exc.strerror or exc})") from None
+        raise _unreadable(path, exc) from None
+
+
+def _unreadable(path: Path, exc: OSError) -> InputError:
+    return InputError(
+        _("{file}: cannot be read ({error})").format(file=path.name, error=exc.strerror or exc)
+    )
 
 
 def _check_size(path: Path, limited: bool) -> None:
     try:
         size = path.stat().st_size
     except FileNotFoundError:
-        raise InputError(f"{path.name}: no such file") from None
+        raise InputError(_("{file}: no such file").format(file=path.name)) from None
     except OSError as exc:
-        raise InputError(f"{path.name}: cannot be read ({exc.strerror or exc})") from None
+        raise _unreadable(path, exc) from None
     if path.is_dir():
-        raise InputError(f"{path.name}: is a folder, not a file")
+        raise InputError(_("{file}: is a folder, not a file").format(file=path.name))
     if limited and size > MAX_BYTES:
         megabytes = math.ceil(size / 1024 / 1024 * 10) / 10  # rounded up: 5.01 reads "5.1"
+        shown = str(megabytes).replace(".", ",") if language() == "fr" else str(megabytes)
         raise InputError(
-            f"{path.name}: {megabytes} MB is over the 5 MB limit; "
-            "an annex is for a letter, not a data set"
+            _(
+                "{file}: {size} MB is over the 5 MB limit; an annex is for a letter, not a data set"
+            ).format(file=path.name, size=shown)
         )
 
 
@@ -98,22 +115,30 @@ def _decode(data: bytes, name: str) -> str:
         try:
             text = data.decode("utf-16")
         except UnicodeDecodeError:
-            raise InputError(f"{name}: is not valid UTF-16 text") from None
+            raise InputError(_("{file}: is not valid UTF-16 text").format(file=name)) from None
     else:
         if data.startswith(b"PK\x03\x04"):
-            raise InputError(f"{name}: is a zip file (an Excel workbook?), not text")
+            raise InputError(
+                _("{file}: is a zip file (an Excel workbook?), not text").format(file=name)
+            )
         if b"\x00" in data:
-            raise InputError(f"{name}: is not a text file (binary content)")
+            raise _binary(name)
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError:
             try:
                 text = data.decode("cp1252")
             except UnicodeDecodeError:
-                raise InputError(f"{name}: is neither UTF-8 nor Windows-1252 text") from None
+                raise InputError(
+                    _("{file}: is neither UTF-8 nor Windows-1252 text").format(file=name)
+                ) from None
     if _CONTROL.search(text):
-        raise InputError(f"{name}: is not a text file (binary content)")
+        raise _binary(name)
     return text
+
+
+def _binary(name: str) -> InputError:
+    return InputError(_("{file}: is not a text file (binary content)").format(file=name))
 
 
 def _sniff(text: str) -> str:
@@ -154,8 +179,12 @@ def _csv_rows(text: str, name: str) -> Iterator[tuple[int, tuple[str, ...]]]:
         except csv.Error as exc:
             message = str(exc)
             if message == "unexpected end of data":
-                message = "a quoted cell is never closed"
-            raise InputError(f"{name}: line {start}: {message}") from None
+                message = _("a quoted cell is never closed")
+            raise InputError(
+                _("{file}: {place}: {message}").format(
+                    file=name, place=place("line", start), message=message
+                )
+            ) from None
         last = reader.line_num
         yield start, tuple(map(str.strip, row))
 
@@ -173,7 +202,7 @@ def _xlsx_rows(path: Path) -> Iterator[tuple[int, tuple[str, ...]]]:
             warnings.simplefilter("ignore")  # e.g. "Workbook contains no default style"
             workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
         if not workbook.worksheets:
-            raise InputError(f"{name}: the workbook has no worksheet")
+            raise InputError(_("{file}: the workbook has no worksheet").format(file=name))
         sheet = workbook.worksheets[0]
         # Excel often records a bogus used range; read the rows that are really there.
         sheet.reset_dimensions()
@@ -182,11 +211,19 @@ def _xlsx_rows(path: Path) -> Iterator[tuple[int, tuple[str, ...]]]:
     except InputError:
         raise
     except zipfile.BadZipFile:
-        raise InputError(f"{name}: is not a valid XLSX file (not a zip archive)") from None
+        raise InputError(
+            _("{file}: is not a valid XLSX file (not a zip archive)").format(file=name)
+        ) from None
     except KeyError:  # a zip without the parts of a workbook (a .docx, an archive renamed)
-        raise InputError(f"{name}: is a zip archive but not an Excel workbook") from None
+        raise InputError(
+            _("{file}: is a zip archive but not an Excel workbook").format(file=name)
+        ) from None
     except Exception as exc:  # any failure to parse a foreign file is bad input
-        raise InputError(f"{name}: is not a valid XLSX workbook ({type(exc).__name__})") from None
+        raise InputError(
+            _("{file}: is not a valid XLSX workbook ({error})").format(
+                file=name, error=type(exc).__name__
+            )
+        ) from None
     finally:
         if workbook is not None:
             workbook.close()
@@ -245,23 +282,43 @@ def _table(
                 cells = cells + ("",) * (width - len(cells))
             else:
                 raise InputError(
-                    f"{name}: {unit} {number} has {_cells(used)}, the header has {width}"
+                    _("{file}: {place} has {cells}, the header has {width}").format(
+                        file=name, place=place(unit, number), cells=_cells(used), width=width
+                    )
                 )
         rows.append(cells)
-        places.append(f"{unit} {number}")
+        places.append(place(unit, number))
         if max_rows is not None and len(rows) > max_rows:
             raise InputError(
-                f"{name}: more than {max_rows:,} rows; an annex is for a letter, not a data set"
+                _(
+                    "{file}: more than {count} rows; an annex is for a letter, not a data set"
+                ).format(file=name, count=_thousands(max_rows))
             )
     if header is None:
-        raise InputError(f"{name}: the file is empty")
+        raise InputError(_("{file}: the file is empty").format(file=name))
     if not rows:
-        raise InputError(f"{name}: has a header but no data rows")
+        raise InputError(_("{file}: has a header but no data rows").format(file=name))
     return header, tuple(rows), tuple(places)
 
 
+def place(unit: str, number: int) -> str:
+    """Where a record is in its file: `line 7` of a CSV file, `row 7` of a worksheet."""
+    if unit == "row":
+        return _("row {number}").format(number=number)
+    return _("line {number}").format(number=number)
+
+
 def _cells(count: int) -> str:
-    return "1 cell" if count == 1 else f"{count} cells"
+    return ngettext("{count} cell", "{count} cells", count).format(count=count)
+
+
+def _thousands(n: int) -> str:
+    """`50,000` in English, `50 000` in French."""
+    if language() == "fr":
+        from atip.french import number
+
+        return number(n)
+    return f"{n:,}"
 
 
 def _header(name: str, cells: tuple[str, ...]) -> Header:
@@ -272,25 +329,37 @@ def _header(name: str, cells: tuple[str, ...]) -> Header:
     seen: dict[str, int] = {}
     for position, column in enumerate(header, 1):
         if not column:
-            raise InputError(f"{name}: column {position} of the header has no name")
+            raise InputError(
+                _("{file}: column {position} of the header has no name").format(
+                    file=name, position=position
+                )
+            )
         key = column.casefold()
         if key in seen:
             raise InputError(
-                f"{name}: columns {seen[key]} and {position} are both named '{column}'"
+                _("{file}: columns {first} and {position} are both named '{column}'").format(
+                    file=name, first=seen[key], position=position, column=column
+                )
             )
         seen[key] = position
     return header
 
 
-def column_index(header: Sequence[str], column: str, prefix: str = "") -> int:
-    """Position of a column, by exact name, else by case-insensitive name."""
+def column_index(header: Sequence[str], column: str, file: str | None = None) -> int:
+    """Position of a column, by exact name, else by case-insensitive name; the error names
+    `file` when given."""
     if column in header:
         return list(header).index(column)
     wanted = column.strip().casefold()
     for position, name in enumerate(header):
         if name.casefold() == wanted:
             return position
-    raise InputError(f"{prefix}unknown column '{column}'; the columns are: {', '.join(header)}")
+    message = (
+        _("{file}: unknown column '{column}'; the columns are: {columns}")
+        if file is not None
+        else _("unknown column '{column}'; the columns are: {columns}")
+    )
+    raise InputError(message.format(file=file, column=column, columns=", ".join(header)))
 
 
 def read_text(path: Path) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from atip.errors import InputError
+from atip.i18n import _
 
 _REFERENCE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 # One plain address: no spaces, control characters, brackets or separators.
@@ -17,13 +18,13 @@ def clean_text(value: str | None, what: str, *, required: bool = False) -> str |
     """Stripped text, None when empty; control characters other than newline and tab refused."""
     if value is None:
         if required:
-            raise InputError(f"{what} is required")
+            raise InputError(_("{what} is required").format(what=what))
         return None
     text = value.strip()
     if required and not text:
-        raise InputError(f"{what} must not be empty")
+        raise InputError(_("{what} must not be empty").format(what=what))
     if any(ord(c) < 32 and c not in "\n\t" for c in text):
-        raise InputError(f"{what} contains control characters")
+        raise InputError(_("{what} contains control characters").format(what=what))
     return text or None
 
 
@@ -31,7 +32,7 @@ def check_email(value: str | None) -> str | None:
     """A plausible email address or None; the error never repeats it (personal information)."""
     email = value.strip() if value else None
     if email and not _EMAIL.match(email):
-        raise InputError("invalid email address: expected the form name@domain.tld")
+        raise InputError(_("invalid email address: expected the form name@domain.tld"))
     return email or None
 
 
@@ -40,7 +41,9 @@ def check_reference(reference: str) -> str:
     ref = reference.strip()
     if not _REFERENCE.match(ref):
         raise InputError(
-            f"invalid reference {reference!r}: use letters, digits, '.', '_' or '-' (64 at most)"
+            _(
+                "invalid reference {reference!r}: use letters, digits, '.', '_' or '-' (64 at most)"
+            ).format(reference=reference)
         )
     return ref
 
@@ -48,7 +51,9 @@ def check_reference(reference: str) -> str:
 def check_link(link: str) -> str:
     """A web address published under a. 13: http(s):// or www."""
     if not _LINK.match(link):
-        raise InputError(f"invalid link {link!r}: expected an http(s):// or www. address")
+        raise InputError(
+            _("invalid link {link!r}: expected an http(s):// or www. address").format(link=link)
+        )
     return link
 
 
@@ -62,7 +67,11 @@ def split_articles(text: str | None) -> tuple[str, ...]:
             continue
         number = part.removeprefix("a.").strip()
         if not re.fullmatch(r"\d{1,3}(\.\d{1,2})?", number):
-            raise InputError(f"invalid article number {part!r}: expected numbers such as 53,54")
+            raise InputError(
+                _("invalid article number {article!r}: expected numbers such as 53,54").format(
+                    article=part
+                )
+            )
         if number not in out:
             out.append(number)
     return tuple(out)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from atip.errors import WorkspaceError
+from atip.i18n import _
 from atip.register import db
 from atip.register.settings import CONFIG_NAME, load_settings, write_template
 
@@ -19,9 +20,13 @@ def init_workspace(folder: Path, **profile: str) -> list[str]:
             write_template(folder, **profile)
             (folder / "db").mkdir(exist_ok=True)
             (folder / "db" / ".gitignore").write_text("*\n", encoding="utf-8")
-            said.append(f"created workspace {folder}")
+            said.append(_("created workspace {folder}").format(folder=folder))
     except OSError as exc:
-        raise WorkspaceError(f"cannot create a workspace in {folder}: {exc.strerror}") from None
+        raise WorkspaceError(
+            _("cannot create a workspace in {folder}: {error}").format(
+                folder=folder, error=exc.strerror
+            )
+        ) from None
     settings = load_settings(folder)
     engine = db.make_engine(settings.database_url)
     try:
@@ -30,13 +35,21 @@ def init_workspace(folder: Path, **profile: str) -> list[str]:
         from atip.register.recompute import sync_rules
 
         if sync_rules(engine, rules_of(settings)):
-            said.append("recomputed the stored dates for the deadline settings of atip.toml")
+            said.append(_("recomputed the stored dates for the deadline settings of atip.toml"))
     finally:
         engine.dispose()
     if before is None:
-        said.append(f"created the database schema (revision {after})")
+        said.append(_("created the database schema (revision {revision})").format(revision=after))
     elif before != after:
-        said.append(f"upgraded the database schema from revision {before} to {after}")
+        said.append(
+            _("upgraded the database schema from revision {before} to {after}").format(
+                before=before, after=after
+            )
+        )
     else:
-        said.append(f"the database is already at the current schema (revision {after})")
+        said.append(
+            _("the database is already at the current schema (revision {revision})").format(
+                revision=after
+            )
+        )
     return said

@@ -10,6 +10,7 @@ from sqlalchemy import Engine, and_, case, extract, func, select
 from sqlmodel import col
 
 from atip.errors import InputError
+from atip.i18n import N_, _
 from atip.register.models import Decision, Request
 from atip.vocabulary import REQUEST_KINDS as KINDS
 
@@ -23,21 +24,23 @@ OUTCOME_GROUPS = {
     "refused": "refused",
 }
 
-# (key, French label) of each figure, in the order of the Règlement's a. 2, 1°.
+# (key, label) of each figure, in the order of the Règlement's a. 2, 1°. The labels of the
+# table and CSV follow the interface language (translated in annual_rows); the PDF, a published
+# French document, has its own French labels (templates/annual_report.html).
 FIGURES = (
-    ("received", "Demandes reçues"),
-    ("decided", "Demandes traitées"),
-    ("pending", "En cours de traitement"),
-    ("deemed_refusals", "Sans décision après le délai (refus présumé, a. 52)"),
-    ("within_20_days", "Traitées dans les 20 jours"),
-    ("within_30_days", "Traitées de 21 à 30 jours"),
-    ("beyond_30_days", "Traitées après plus de 30 jours"),
-    ("outcomes.granted", "Acceptées"),
-    ("outcomes.partial", "Partiellement acceptées"),
-    ("outcomes.refused", "Refusées"),
-    ("outcomes.other", "Autres (non détenus, transférées)"),
-    ("accommodations", "Mesures d’accommodement raisonnables"),
-    ("reviews", "Demandes de révision à la Commission"),
+    ("received", N_("Requests received")),
+    ("decided", N_("Requests processed")),
+    ("pending", N_("Still being processed")),
+    ("deemed_refusals", N_("No decision after the time limit (deemed refusal, a. 52)")),
+    ("within_20_days", N_("Processed within 20 days")),
+    ("within_30_days", N_("Processed in 21 to 30 days")),
+    ("beyond_30_days", N_("Processed after more than 30 days")),
+    ("outcomes.granted", N_("Granted")),
+    ("outcomes.partial", N_("Partially granted")),
+    ("outcomes.refused", N_("Refused")),
+    ("outcomes.other", N_("Other (not held, referred)")),
+    ("accommodations", N_("Reasonable accommodations")),
+    ("reviews", N_("Applications for review to the Commission")),
 )
 
 
@@ -46,7 +49,9 @@ def fiscal_year(label: str) -> tuple[date, date]:
     match = re.fullmatch(r"([0-9]{4})-([0-9]{4})", label.strip())
     if not match or int(match[2]) != int(match[1]) + 1 or int(match[1]) < 1900:
         raise InputError(
-            f"invalid fiscal year {label!r}: expected two consecutive years such as 2023-2024"
+            _(
+                "invalid fiscal year {label!r}: expected two consecutive years such as 2023-2024"
+            ).format(label=label)
         )
     start = int(match[1])
     return date(start, 4, 1), date(start + 1, 3, 31)
@@ -146,10 +151,13 @@ def monthly_received(engine: Engine, label: str) -> dict[str, list[int]]:
 
 
 def annual_rows(report: dict[str, Any]) -> list[tuple[str, str, int, int]]:
-    """(key, French label, documents, personal) of every figure, then one row per article."""
+    """(key, label in the interface language, documents, personal) of every figure, then one
+    row per article."""
     rows = []
     for key, label in FIGURES:
-        rows.append((key, label, _pick(report["documents"], key), _pick(report["personal"], key)))
+        rows.append(
+            (key, _(label), _pick(report["documents"], key), _pick(report["personal"], key))
+        )
     numbers = sorted(
         set(report["documents"]["articles"]) | set(report["personal"]["articles"]),
         key=article_key,
@@ -158,7 +166,7 @@ def annual_rows(report: dict[str, Any]) -> list[tuple[str, str, int, int]]:
         rows.append(
             (
                 f"articles.{number}",
-                f"Article {number} invoqué",
+                _("Article {number} invoked").format(number=number),
                 report["documents"]["articles"].get(number, 0),
                 report["personal"]["articles"].get(number, 0),
             )
