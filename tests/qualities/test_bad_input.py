@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
+from atip.register.db import HEAD
 from tests.conftest import BACKENDS, Workspace, _workspace
 
 NEW = ("request", "new", "--requester", "R", "--subject", "s")
@@ -272,7 +273,7 @@ def test_a_database_from_a_newer_atip_is_refused_untouched(ws: Workspace) -> Non
         assert result.exit_code == 1, (args, result.stderr)
         assert result.stderr == (
             "atip: the database schema is at revision 9999, newer than this atip knows "
-            "(latest 0001): upgrade atip\n"
+            f"(latest {HEAD}): upgrade atip\n"
         ), args
         assert ws.snapshot() == before
 

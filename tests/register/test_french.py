@@ -11,6 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from atip.cli import cli
+from atip.register.db import HEAD
 from atip.register.settings import load_settings
 from atip.vocabulary import OUTCOMES, label
 from tests.conftest import Workspace
@@ -52,7 +53,7 @@ def test_init_speaks_french_and_its_atip_toml_too(french: None, tmp_path: Path) 
     out = _init(folder)
     assert out.splitlines() == [
         f"espace de travail créé{NBSP}: {folder}",
-        "schéma de la base de données créé (révision 0001)",
+        f"schéma de la base de données créé (révision {HEAD})",
     ]
     text = (folder / "atip.toml").read_text(encoding="utf-8")
     comments = [line for line in text.splitlines() if "#" in line]
@@ -71,7 +72,7 @@ def test_init_speaks_french_and_its_atip_toml_too(french: None, tmp_path: Path) 
     assert settings.organisation == "Organisme public" and settings.language == "fr"
     # A second `init` on it says so in French, and a command works on the new workspace.
     again = _init(folder)
-    assert again.strip() == "la base de données est déjà au schéma actuel (révision 0001)"
+    assert again.strip() == f"la base de données est déjà au schéma actuel (révision {HEAD})"
     ws = Workspace(folder, "sqlite", ENV)
     ref = ws.new("--received", "2024-05-17", "--requester", "A", "--subject", "s")
     assert ref == "1"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
 
 from sqlalchemy import Index
 from sqlmodel import Field, SQLModel
@@ -44,6 +45,9 @@ class Request(SQLModel, table=True):
     executory_on: date | None = None
     created_at: datetime
     purged_on: date | None = None
+    withdrawn_on: date | None = None  # the requester withdrew: no time limit runs any more
+    voided_on: date | None = None  # an entry made in error: in no list, report or statistic
+    void_reason: str | None = None
 
 
 class Requester(SQLModel, table=True):
@@ -55,6 +59,7 @@ class Requester(SQLModel, table=True):
     name: str | None = None
     address: str | None = None
     email: str | None = None
+    courtesy: str | None = Field(default=None, max_length=64)  # Madame, Monsieur, Maître…
 
 
 class Decision(SQLModel, table=True):
@@ -131,3 +136,30 @@ class Meta(SQLModel, table=True):
 
     key: str = Field(primary_key=True, max_length=64)
     value: str
+
+
+class ThirdParty(SQLModel, table=True):
+    """A third party notified under a. 49; its identity is personal information."""
+
+    __tablename__ = "third_parties"
+
+    id: int | None = Field(default=None, primary_key=True)
+    request_id: int = Field(foreign_key="requests.id", index=True)
+    position: int
+    name: str | None = None
+    address: str | None = None
+    email: str | None = None
+    notified_on: date
+    observations_on: date | None = None
+
+
+class Fees(SQLModel, table=True):
+    """The fees of a request (a. 11): the estimate, its payment or its waiver."""
+
+    __tablename__ = "fees"
+
+    request_id: int = Field(foreign_key="requests.id", primary_key=True)
+    estimate: Decimal | None = Field(default=None, max_digits=12, decimal_places=2)
+    estimated_on: date | None = None
+    paid_on: date | None = None
+    waived: bool = False
