@@ -4,9 +4,12 @@ Run `python tools/make_docx_template.py [DEST]` after changing this script; the 
 committed, this script is how it is reviewed and regenerated. An office may also edit a copy of
 letter.docx in Word (styles, letterhead, margins) and put it in its workspace's templates/ folder.
 
-The template reads one variable, `letter` (atip.letters.Letter): letterhead, place_date,
-addressee, reference_line, subject_line, salutation, body (blocks), closing, signed_by,
-signatory_name, signatory_title, enclosure, annexes (each with kind, title, new_page, blocks).
+The template reads `letter` (atip.letters.Letter): letterhead, contact, place_date, addressee,
+reference_line, subject_line, reference_after_subject, salutation, body (blocks), closing,
+signed_by, signatory_name, signatory_title, signatory_contact, enclosure, continuation, annexes
+(each with kind, title, new_page, blocks); and `letter_logo`, `letter_signature` (images, or "").
+The letterhead is the first page's header; the pages after it carry the reference (header) and
+their number (footer).
 """
 
 from __future__ import annotations
@@ -59,6 +62,13 @@ def _defaults(doc) -> None:
         del fonts.attrib[attr]
     for slot in ("ascii", "hAnsi", "cs", "eastAsia"):
         fonts.set(qn(f"w:{slot}"), FONT)
+    lang = rpr.find(qn("w:lang"))
+    if lang is None:
+        lang = parse_xml(f"<w:lang {nsdecls('w')}/>")
+        rpr.append(lang)
+    lang.set(qn("w:val"), "fr-CA")
+    lang.set(qn("w:eastAsia"), "fr-CA")
+    lang.set(qn("w:bidi"), "ar-SA")
     normal = doc.styles["Normal"]
     _set_fonts(normal.element)
     normal.font.size = BODY_SIZE
@@ -110,12 +120,18 @@ def _style(
 
 def _styles(doc) -> None:
     justify, center = WD_ALIGN_PARAGRAPH.JUSTIFY, WD_ALIGN_PARAGRAPH.CENTER
+    _style(doc, "Atip Logo", after=6)
     _style(doc, "Atip Organisation", size=14, bold=True, after=0)
     _style(doc, "Atip Unité", size=11, after=0)
+    _style(doc, "Atip Coordonnées", size=9.5, after=0)
+    _style(doc, "Atip Suite", size=10, align=WD_ALIGN_PARAGRAPH.RIGHT)
     _style(doc, "Atip Date", before=24, after=18)
     _style(doc, "Atip Destinataire")
     _style(doc, "Atip Référence", before=18, after=6)
     _style(doc, "Atip Objet", bold=True, after=18, keep_next=True)
+    # N/Réf. after Objet ([letters] reference_after_subject), as the 2020 seed letter has it.
+    _style(doc, "Atip Objet (avant la référence)", bold=True, before=18, after=6, keep_next=True)
+    _style(doc, "Atip Référence (après l’objet)", after=18, keep_next=True)
     _style(doc, "Atip Texte", align=justify, after=10)
     # Word does not break a web address: a justified line holding one would be stretched.
     _style(doc, "Atip Texte (adresse web)", align=WD_ALIGN_PARAGRAPH.LEFT, after=10)
@@ -134,10 +150,17 @@ def _styles(doc) -> None:
     _style(doc, "Atip Après liste", size=4, after=4)
     _style(doc, "Atip Sous-titre", bold=True, before=8, after=4, keep_next=True)
     _style(doc, "Atip Source", size=11, before=6, after=14)
+    # The last paragraph of the body stays on the page of the closing and the signature.
+    last = _style(doc, "Atip Texte (dernier)", align=justify, after=10, keep_next=True)
+    last.paragraph_format.keep_together = True
+    last = _style(doc, "Atip Texte (dernier, adresse web)", after=10, keep_next=True)
+    last.paragraph_format.keep_together = True
     _style(doc, "Atip Formule", align=justify, before=4, after=0, keep_next=True)
     _style(doc, "Atip Signé", before=30, keep_next=True)
+    _style(doc, "Atip Image signature", before=4, keep_next=True)
     _style(doc, "Atip Signataire", keep_next=True)
-    _style(doc, "Atip Titre signataire", right=9)
+    _style(doc, "Atip Titre signataire", right=9, keep_next=True)
+    _style(doc, "Atip Coordonnées signataire", size=10.5, before=4)
     _style(doc, "Atip Pièces jointes", before=18)
     _style(doc, "Atip Titre loi", bold=True, align=center, page_break=True, after=18)
     _style(doc, "Atip Motifs", bold=True, align=center, before=6, after=14, keep_next=True)
@@ -197,9 +220,19 @@ def _table(doc) -> None:
             )
 
 
-def _block_chain(doc) -> None:
-    """One `b` block of any kind; written twice (body and annexes) since docxtpl has no macros."""
-    _p(doc, "{%p if b.kind == 'paragraph' and b.lead and b.ragged %}")
+def _block_chain(doc, *, body: bool = False) -> None:
+    """One `b` block of any kind; written twice (body and annexes) since docxtpl has no macros.
+
+    In the body, the last paragraph is kept with the closing and the signature.
+    """
+    if body:
+        _p(doc, "{%p if b.kind == 'paragraph' and loop.last and b.ragged %}")
+        _p(doc, "{{ b.text }}", "Atip Texte (dernier, adresse web)")
+        _p(doc, "{%p elif b.kind == 'paragraph' and loop.last %}")
+        _p(doc, "{{ b.text }}", "Atip Texte (dernier)")
+        _p(doc, "{%p elif b.kind == 'paragraph' and b.lead and b.ragged %}")
+    else:
+        _p(doc, "{%p if b.kind == 'paragraph' and b.lead and b.ragged %}")
     _p(doc, "{{ b.text }}", "Atip Texte (adresse web, avant liste ou tableau)")
     _p(doc, "{%p elif b.kind == 'paragraph' and b.lead %}")
     _p(doc, "{{ b.text }}", "Atip Texte (avant liste ou tableau)")
@@ -232,6 +265,65 @@ def _block_chain(doc) -> None:
     _p(doc, "{%p elif b.kind == 'history' %}")
     _p(doc, "{{ b.text }}", "Atip Historique")
     _p(doc, "{%p endif %}")
+
+
+def _header(doc, section) -> None:
+    """The letterhead in the first page's header; the reference on the pages after it."""
+    first = section.first_page_header
+    first.is_linked_to_previous = False
+    paragraph = first.paragraphs[0]
+    paragraph.text = "{%p if letter_logo %}"
+    for text, style in (
+        ("{{ letter_logo }}", "Atip Logo"),
+        ("{%p endif %}", None),
+        ("{%p for line in letter.letterhead %}", None),
+        ("{%p if loop.first %}", None),
+        ("{{ line }}", "Atip Organisation"),
+        ("{%p else %}", None),
+        ("{{ line }}", "Atip Unité"),
+        ("{%p endif %}", None),
+        ("{%p endfor %}", None),
+        ("{%p for line in letter.contact %}", None),
+        ("{{ line }}", "Atip Coordonnées"),
+        ("{%p endfor %}", None),
+    ):
+        added = first.add_paragraph(text)
+        if style:
+            added.style = doc.styles[style]
+    header = section.header
+    header.is_linked_to_previous = False
+    paragraph = header.paragraphs[0]
+    paragraph.text = "{{ letter.continuation }}"
+    paragraph.style = doc.styles["Atip Suite"]
+
+
+def _settings(doc) -> None:
+    """Word's current compatibility mode (Word 2013 and later), and the document's language."""
+    settings = doc.settings.element
+    compat = settings.find(qn("w:compat"))
+    if compat is None:
+        compat = parse_xml(f"<w:compat {nsdecls('w')}/>")
+        settings.append(compat)
+    for old in compat.findall(qn("w:compatSetting")):
+        compat.remove(old)
+    for name, value in (
+        ("compatibilityMode", "15"),
+        ("overrideTableStyleFontSizeAndJustification", "1"),
+        ("enableOpenTypeFeatures", "1"),
+        ("doNotFlipMirrorIndents", "1"),
+        ("differentiateMultirowTableHeaders", "1"),
+    ):
+        compat.append(
+            parse_xml(
+                f'<w:compatSetting {nsdecls("w")} w:name="{name}" '
+                f'w:uri="http://schemas.microsoft.com/office/word" w:val="{value}"/>'
+            )
+        )
+    lang = settings.find(qn("w:themeFontLang"))
+    if lang is None:
+        lang = parse_xml(f"<w:themeFontLang {nsdecls('w')}/>")
+        settings.append(lang)
+    lang.set(qn("w:val"), "fr-CA")
 
 
 def _footer(doc, section) -> None:
@@ -287,33 +379,42 @@ def build(dest: Path = DEST) -> Path:
     section.top_margin, section.bottom_margin = Cm(2), Cm(2.2)
     section.left_margin, section.right_margin = Cm(2.5), Cm(2.5)
     section.footer_distance = Cm(1)
+    section.header_distance = Cm(1)
     _footer(doc, section)
+    _header(doc, section)
+    _settings(doc)
 
     body = doc.element.body
     for p in list(body.iterchildren(qn("w:p"))):
         body.remove(p)
 
-    _p(doc, "{%p for line in letter.letterhead %}")
-    _p(doc, "{%p if loop.first %}")
-    _p(doc, "{{ line }}", "Atip Organisation")
-    _p(doc, "{%p else %}")
-    _p(doc, "{{ line }}", "Atip Unité")
-    _p(doc, "{%p endif %}")
-    _p(doc, "{%p endfor %}")
     _p(doc, "{{ letter.place_date }}", "Atip Date")
     _p(doc, "{%p for line in letter.addressee %}")
     _p(doc, "{{ line }}", "Atip Destinataire")
     _p(doc, "{%p endfor %}")
+    _p(doc, "{%p if letter.reference_after_subject %}")
+    _p(doc, "{{ letter.subject_line }}", "Atip Objet (avant la référence)")
+    _p(doc, "{{ letter.reference_line }}", "Atip Référence (après l’objet)")
+    _p(doc, "{%p else %}")
     _p(doc, "{{ letter.reference_line }}", "Atip Référence")
     _p(doc, "{{ letter.subject_line }}", "Atip Objet")
+    _p(doc, "{%p endif %}")
+    _p(doc, "{%p if letter.salutation %}")
     _p(doc, "{{ letter.salutation }}", "Atip Texte")
+    _p(doc, "{%p endif %}")
     _p(doc, "{%p for b in letter.body %}")
-    _block_chain(doc)
+    _block_chain(doc, body=True)
     _p(doc, "{%p endfor %}")
     _p(doc, "{{ letter.closing }}", "Atip Formule")
     _p(doc, "{{ letter.signed_by }}", "Atip Signé")
+    _p(doc, "{%p if letter_signature %}")
+    _p(doc, "{{ letter_signature }}", "Atip Image signature")
+    _p(doc, "{%p endif %}")
     _p(doc, "{{ letter.signatory_name }}", "Atip Signataire")
     _p(doc, "{{ letter.signatory_title }}", "Atip Titre signataire")
+    _p(doc, "{%p if letter.signatory_contact %}")
+    _p(doc, "{{ letter.signatory_contact }}", "Atip Coordonnées signataire")
+    _p(doc, "{%p endif %}")
     _p(doc, "{%p if letter.enclosure %}")
     _p(doc, "{{ letter.enclosure }}", "Atip Pièces jointes")
     _p(doc, "{%p endif %}")

@@ -8,16 +8,32 @@ from __future__ import annotations
 
 from typing import Final, Literal
 
-RequestKind = Literal["documents", "personal"]
+RequestKind = Literal["documents", "personal", "rectification"]
 Outcome = Literal["granted", "partial", "refused", "not-held", "referred", "mixed"]
-Status = Literal["open", "extended", "third-party", "overdue", "decided", "closed"]
+Status = Literal[
+    "open", "extended", "third-party", "overdue", "decided", "closed", "withdrawn", "void"
+]
 LetterKind = Literal["acknowledgement", "extension", "decision"]
 
-REQUEST_KINDS: Final = ("documents", "personal")
+REQUEST_KINDS: Final = ("documents", "personal", "rectification")
 OUTCOMES: Final = ("granted", "partial", "refused", "not-held", "referred", "mixed")
-STATUSES: Final = ("open", "extended", "third-party", "overdue", "decided", "closed")
+STATUSES: Final = (
+    "open",
+    "extended",
+    "third-party",
+    "overdue",
+    "decided",
+    "closed",
+    "withdrawn",
+    "void",
+)
 LETTER_KINDS: Final = ("acknowledgement", "extension", "decision")
 
+# Requests for one's own personal information, to see it or to correct it (a. 83, 89): their time
+# limits are those of a. 98, the same 20 days and at most 10 more as a. 47 for documents.
+PERSONAL_INFORMATION_KINDS: Final = ("personal", "rectification")
+# Statuses in which no time limit runs any more.
+ENDED_STATUSES: Final = ("decided", "closed", "withdrawn", "void")
 # a. 49: a decision that gives access becomes executory 15 days after it is mailed.
 GIVES_ACCESS: Final = ("granted", "partial", "mixed")
 # Outcomes whose cited articles are grounds of refusal (a. 50): the law annex heads them so.
@@ -38,6 +54,7 @@ FRENCH: Final[dict[str, dict[str, tuple[str, ...]]]] = {
     },
     "kind": {
         "documents": ("documents", "document", "accès aux documents"),
+        "rectification": ("rectification", "demande de rectification"),
         "personal": (
             "renseignements personnels",
             "renseignements-personnels",
@@ -52,6 +69,8 @@ FRENCH: Final[dict[str, dict[str, tuple[str, ...]]]] = {
         "overdue": ("en retard", "retard"),
         "decided": ("décidée", "décidé"),
         "closed": ("fermée", "fermé", "close"),
+        "withdrawn": ("retirée", "retiré", "désistement", "désistée"),
+        "void": ("annulée", "annulé", "nulle"),
     },
     "letter": {
         "acknowledgement": ("accusé de réception", "accusé", "accuse-reception"),

@@ -115,21 +115,22 @@ def test_reissue_with_other_content_needs_the_flag(sqlite_ws: Workspace, tmp_pat
     ws = sqlite_ws
     ref = decided(ws, tmp_path)
     out = tmp_path / "out"
-    ws.ok("letter", ref, "--format", "pdf", "--out", str(out), "--date", "2024-06-12")
-    ws.ok("letter", ref, "--format", "pdf", "--out", str(out), "--date", "2024-06-12")  # same text
+    ack = ("letter", ref, "--kind", "acknowledgement", "--format", "pdf", "--out", str(out))
+    ws.ok(*ack, "--date", "2024-05-17")
+    ws.ok(*ack, "--date", "2024-05-17")  # same text
     before = ws.snapshot()
     listing = {p.name: p.read_bytes() for p in out.iterdir()}
-    result = ws.run("letter", ref, "--format", "pdf", "--out", str(out), "--date", "2024-06-13")
+    result = ws.run(*ack, "--date", "2024-05-21")
     assert result.exit_code == 1
     assert "--reissue" in result.stderr and result.stderr.count("\n") == 1
     assert ws.snapshot() == before
     assert {p.name: p.read_bytes() for p in out.iterdir()} == listing
-    ws.ok("letter", ref, "--format", "pdf", "--out", str(out), "--date", "2024-06-13", "--reissue")
+    ws.ok(*ack, "--date", "2024-05-21", "--reissue")
     journal = json.loads(ws.ok("request", "show", ref, "--json"))["journal"]
     assert [json.loads(e["new"])["date"] for e in journal if e["action"] == "letter"] == [
-        "2024-06-12",
-        "2024-06-12",
-        "2024-06-13",
+        "2024-05-17",
+        "2024-05-17",
+        "2024-05-21",
     ]
 
 
@@ -233,3 +234,115 @@ def test_all_due_writes_every_missing_letter_once(sqlite_ws: Workspace, tmp_path
     assert names == expected
     assert sorted(os.listdir(out)) == expected  # no staging file left
     assert ws.ok("letter", "--all-due", "--out", str(out)).strip() == ""  # nothing left to do
+
+
+# --------------------------------------------------------------------------- dates and signing
+
+
+def _undecided(ws: Workspace) -> str:
+    return ws.new("--received", "2024-05-17", "--requester", "J", "--subject", "s")
+
+
+def test_a_decision_letter_is_dated_its_decision(sqlite_ws: Workspace, tmp_path: Path) -> None:
+    ws = sqlite_ws
+    ref = _undecided(ws)
+    ws.ok("request", "decide", ref, "--on", "2024-06-03", "--outcome", "granted")
+    out = tmp_path / "o"
+    result = ws.run("letter", ref, "--format", "pdf", "--out", str(out), "--date", "2024-06-10")
+    assert result.exit_code == 1
+    assert result.stderr.count("\n") == 1 and "atip request decide --revise" in result.stderr
+    assert not out.exists()
+    ws.ok("letter", ref, "--format", "docx", "--out", str(out))
+    journal = json.loads(ws.ok("request", "show", ref, "--json"))["journal"]
+    assert [json.loads(e["new"])["date"] for e in journal if e["action"] == "letter"] == [
+        "2024-06-03"
+    ]
+
+
+def test_other_letters_are_dated_the_event_they_notify(sqlite_ws: Workspace, tmp_path: Path):
+    ws = sqlite_ws
+    ref = _undecided(ws)
+    ws.ok("request", "extend", ref, "--on", "2024-06-04")
+    out = tmp_path / "o"
+    for kind in ("acknowledgement", "extension"):
+        ws.ok("letter", ref, "--kind", kind, "--format", "docx", "--out", str(out))
+    journal = json.loads(ws.ok("request", "show", ref, "--json"))["journal"]
+    dates = {json.loads(e["new"])["kind"]: json.loads(e["new"])["date"] for e in journal
+             if e["action"] == "letter"}  # fmt: skip
+    assert dates == {"acknowledgement": "2024-05-17", "extension": "2024-06-04"}
+
+
+def test_unsigned_letters_say_so_once(sqlite_ws: Workspace, tmp_path: Path) -> None:
+    ws = sqlite_ws
+    for _n in range(2):
+        _undecided(ws)
+    result = ws.run("letter", "--all-due", "--format", "pdf", "--out", str(tmp_path / "o"))
+    assert result.exit_code == 0
+    assert result.stderr.count("not digitally signed") == 1
+    assert len([line for line in result.stderr.splitlines() if line.strip()]) == 1
+
+
+def test_unverified_articles_are_warned_at_issue(sqlite_ws: Workspace, tmp_path: Path) -> None:
+    ws = sqlite_ws
+    ref = _undecided(ws)
+    ws.ok("request", "decide", ref, "--on", "2024-06-03", "--outcome", "refused", "--articles",
+          "53")  # fmt: skip
+    result = ws.run("letter", ref, "--format", "docx", "--out", str(tmp_path / "o"))
+    assert result.exit_code == 0
+    warned = [line for line in result.stderr.splitlines() if "article 53" in line]
+    assert len(warned) == 1
+
+
+def _signing_workspace(ws: Workspace, tmp_path: Path, monkeypatch, password: str) -> str:
+    from tests.letters.test_legal_document import PASSWORD, certificate
+
+    p12 = certificate(ws.path, PASSWORD)
+    config = ws.path / "atip.toml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(
+        text.replace("[signatory]\n", f'[signatory]\ncertificate = "{p12.name}"\n', 1),
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("ATIP_SIGNING_PASSWORD", password)
+    ref = _undecided(ws)
+    ws.ok("request", "decide", ref, "--on", "2024-06-03", "--outcome", "granted")
+    return ref
+
+
+def test_a_signed_letter_is_checked_and_one_byte_changed_fails(
+    sqlite_ws: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.letters.test_legal_document import PASSWORD
+
+    ws = sqlite_ws
+    ref = _signing_workspace(ws, tmp_path, monkeypatch, PASSWORD)
+    result = ws.run("letter", ref, "--format", "pdf", "--out", str(tmp_path / "o"))
+    assert result.exit_code == 0 and "not digitally signed" not in result.stderr
+    pdf = Path(result.stdout.split()[0])
+    assert b"/ByteRange" in pdf.read_bytes()
+    assert ws.ok("check").strip() == "ok: database and issued letters intact"
+    data = bytearray(pdf.read_bytes())
+    data[len(data) // 3] ^= 0x01
+    pdf.write_bytes(bytes(data))
+    failed = ws.run("check")
+    assert failed.exit_code != 0
+    assert "changed:" in failed.stdout + failed.stderr
+    assert "signature" in failed.stdout + failed.stderr
+
+
+def test_a_wrong_password_writes_nothing(
+    sqlite_ws: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ws = sqlite_ws
+    ref = _signing_workspace(ws, tmp_path, monkeypatch, "pas le bon")
+    before = ws.snapshot()
+    out = tmp_path / "o"
+    result = ws.run("letter", ref, "--format", "pdf", "--out", str(out))
+    assert result.exit_code == 2
+    assert result.stderr.count("\n") == 1 and "ATIP_SIGNING_PASSWORD" in result.stderr
+    assert PASSWORD_NOT_SHOWN(result.stderr)
+    assert not out.exists() and ws.snapshot() == before
+
+
+def PASSWORD_NOT_SHOWN(text: str) -> bool:
+    return "pas le bon" not in text

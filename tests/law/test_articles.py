@@ -19,7 +19,7 @@ from atip.law.articles import (
 )
 from atip.resources import packaged_dir
 
-SHIPPED = ["1", "10", "13", "45", "46", "49", "53", "54", "98"]
+SHIPPED = ["1", "10", "13", "21", "30", "33", "36", "45", "46", "49", "53", "54", "98"]
 # The sources as stored with the tests: the seed letters' annexes and the verbatim texts copied
 # from LégisQuébec and the quoting documents (each file's `source` names its page).
 SOURCES = Path(__file__).parents[1] / "data" / "law-sources"
@@ -214,8 +214,10 @@ def test_articles_53_and_54_have_the_words_of_seed_002(law: LawLibrary) -> None:
 
 
 def test_every_shipped_text_is_verbatim_in_the_research(law: LawLibrary) -> None:
-    research = (SOURCES / "verbatim-texts.txt").read_text(encoding="utf-8")
-    lines = set(research.splitlines())
+    # the research's texts, and the LégisQuébec pages stored one a file (legisquebec-NNN.txt)
+    lines = set()
+    for source in [SOURCES / "verbatim-texts.txt", *sorted(SOURCES.glob("legisquebec-*.txt"))]:
+        lines |= set(source.read_text(encoding="utf-8").splitlines())
     for number in SHIPPED:
         for v in law.versions(number):
             for paragraph in (*v.paragraphs, v.history):
@@ -265,14 +267,22 @@ def test_no_version_in_force_yet(tmp_path: Path) -> None:
     )
 
 
+# The message names the nearest known articles and `atip articles add` (issue 14); it used to
+# end "add legal_articles/057.toml from LégisQuébec", which it still names at its end.
+UNKNOWN_57 = (
+    "no text for article 57: the nearest known are 54, 98; paste its text from LégisQuébec into "
+    "a file and run `atip articles add FILE` (or add legal_articles/057.toml)"
+)
+
+
 def test_unknown_article(law: LawLibrary) -> None:
     with pytest.raises(NotFoundError) as info:
         law.text_on("57", date(2024, 1, 1))
-    assert (
-        info.value.message == "no text for article 57: add legal_articles/057.toml from LégisQuébec"
-    )
+    assert info.value.message == UNKNOWN_57
     assert isinstance(info.value, RefusedError) and info.value.exit_code == 1
-    with pytest.raises(NotFoundError, match=r"article 16\.1: add legal_articles/016\.1\.toml"):
+    with pytest.raises(NotFoundError, match=r"article 16\.1: the nearest known are 13, 21; "):
+        law.versions("16.1")
+    with pytest.raises(NotFoundError, match=r"016\.1\.toml\)$"):
         law.versions("16.1")
 
 
@@ -281,9 +291,26 @@ def test_check_citable(law: LawLibrary) -> None:
     law.check_citable([])
     with pytest.raises(RefusedError) as info:
         law.check_citable(["53", "57", "14"])
-    assert (
-        info.value.message == "no text for article 57: add legal_articles/057.toml from LégisQuébec"
+    assert info.value.message == UNKNOWN_57
+
+
+def test_check_citable_names_the_nearest_articles(law: LawLibrary, tmp_path: Path) -> None:
+    with pytest.raises(
+        NotFoundError, match=r"^no text for article 37: the nearest known are 36, 45;"
+    ):
+        law.check_citable(["37"])
+    with pytest.raises(NotFoundError, match=r"^no text for article 200: the nearest known is 98;"):
+        law.check_citable(["200"])
+    with pytest.raises(NotFoundError, match=r"^no text for article 0\.5: the nearest known is 1;"):
+        law.check_citable(["0.5"])
+    empty = LawLibrary([tmp_path])
+    with pytest.raises(NotFoundError) as info:
+        empty.check_citable(["37"])
+    assert info.value.message == (
+        "no text for article 37: paste its text from LégisQuébec into a file and run "
+        "`atip articles add FILE` (or add legal_articles/037.toml)"
     )
+    assert law.nearest("16.1") == ["13", "21"] and law.nearest("21") == ["13", "30"]
 
 
 # ----------------------------------------------------------------------------- folders

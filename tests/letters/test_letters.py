@@ -50,14 +50,16 @@ def law():
     return default_library(None)
 
 
-def make(kind: str, case: LetterCase, on: date, law, dirs, **options) -> Letter:
-    return build_letter(kind, case, demo_data.profile(), on, law, template_dirs=dirs, **options)
+def make(kind: str, case: LetterCase, on: date, law, dirs, profile=None, **options) -> Letter:
+    profile = profile or demo_data.profile()
+    return build_letter(kind, case, profile, on, law, template_dirs=dirs, **options)
 
 
 def docx_text(path: Path) -> str:
-    """Body paragraphs and table rows (cells by tabs) in document order."""
+    """The first page's header (the letterhead), then body paragraphs and table rows (cells by
+    tabs) in document order."""
     document = Document(str(path))
-    lines: list[str] = []
+    lines: list[str] = [p.text for p in document.sections[0].first_page_header.paragraphs]
     for element in document.element.body.iterchildren():
         tag = element.tag.rsplit("}", 1)[-1]
         if tag == "p":
@@ -89,13 +91,23 @@ def pdf_pages(path: Path) -> list[str]:
 
 
 def without_page_numbers(pages: list[str]) -> str:
+    """The pages without what continuation pages carry: the page number and the N/Réf."""
     kept = []
     for number, page in enumerate(pages, 1):
         lines = page.rstrip().split("\n")
-        if number > 1 and lines and lines[-1].strip() == str(number):
-            lines.pop()
+        if number > 1:
+            margins = (str(number),)
+            while lines and (lines[-1].strip() in margins or _is_reference(lines[-1])):
+                lines.pop()
+            while lines and _is_reference(lines[0]):
+                lines.pop(0)
         kept.append("\n".join(lines))
     return "\n".join(kept)
+
+
+def _is_reference(line: str) -> bool:
+    """The running header of a continuation page: "N/Réf. : 18159" alone on its line."""
+    return re.fullmatch(r"N/Réf\.[\s\u00a0]*:[\s\u00a0]*\S+", line.strip()) is not None
 
 
 def words(text: str) -> str:
@@ -126,15 +138,21 @@ def seed_letters(law, dirs) -> dict[str, Letter]:
         sections=(),
     )
     return {
-        "seed2020-decision": make("decision", seed20.case, seed20.letter_date, law, dirs),
+        "seed2020-decision": make(
+            "decision", seed20.case, seed20.letter_date, law, dirs, seed20.profile
+        ),
         "seed2020-decision-published": make(
-            "decision", seed20.case, seed20.letter_date, law, dirs, published=True
+            "decision", seed20.case, seed20.letter_date, law, dirs, seed20.profile, published=True
         ),
-        "seed2024-decision": make("decision", seed24.case, seed24.letter_date, law, dirs),
+        "seed2024-decision": make(
+            "decision", seed24.case, seed24.letter_date, law, dirs, seed24.profile
+        ),
         "seed2024-acknowledgement": make(
-            "acknowledgement", seed24.case, date(2024, 5, 24), law, dirs
+            "acknowledgement", seed24.case, date(2024, 5, 17), law, dirs, seed24.profile
         ),
-        "seed2024-extension": make("extension", extended, date(2024, 6, 10), law, dirs),
+        "seed2024-extension": make(
+            "extension", extended, date(2024, 6, 10), law, dirs, seed24.profile
+        ),
     }
 
 
@@ -179,16 +197,16 @@ def test_seed_2020_reads_like_the_seed(rendered):
     text = rendered["seed2020-decision"][0].plain_text()
     for expected in (
         f"Montréal, le 6{NBSP}février{NBSP}2020",
-        f"N/Réf.{NBSP}: 18159",
-        f"Objet{NBSP}: Votre demande d’accès à des documents — Décision",
+        f"Objet{NBSP}: Votre demande d’accès à des documents — Décision\n\nN/Réf.{NBSP}: 18159",
+        "\nMadame,\n",
         "reçue le 16 décembre 2019, visant à obtenir les renseignements suivants",
         "en vertu des articles 53 et 54 ci-joints de la Loi, l’accès à certains renseignements "
         "vous est refusé.",
         "Or, la Loi s’applique aux documents détenus par un organisme public dans l’exercice de "
         "ses fonctions (article 1).",
         "dans les trente (30) jours suivant la date de la présente lettre",
-        "Veuillez recevoir nos salutations distinguées.",
-        f"Originale signée par{NBSP}:\nTabita Nicolaica\nResponsable de l’accès aux documents",
+        "Nous vous prions d’agréer, Madame, nos salutations distinguées.",
+        f"Originale signée par{NBSP}:\nMme{NBSP}Tabita Nicolaica\nResponsable de l’accès aux documents",
         "\np. j.\n",
         "MOTIFS DE REFUS INVOQUÉS",
     ):
@@ -495,10 +513,10 @@ def test_metadata_names_the_reference_not_the_requester(rendered):
         letter, docx, pdf = rendered[name]
         assert person in letter.plain_text()
         info = PdfReader(str(pdf)).metadata
-        assert info.title == f"N/Réf. : {letter.reference}"
+        assert info.title == f"Décision, N/Réf. {letter.reference}"
         assert info.author == "Ministère de l'Immigration, de la Francisation et de l'Intégration"
         props = Document(str(docx)).core_properties
-        assert props.title == f"N/Réf. : {letter.reference}"
+        assert props.title == f"Décision, N/Réf. {letter.reference}"
         assert props.author == info.author
         with zipfile.ZipFile(docx) as archive:
             core = archive.read("docProps/core.xml").decode("utf-8")

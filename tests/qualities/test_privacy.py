@@ -166,7 +166,12 @@ def test_the_requester_is_shown_to_the_clerk(ws: Workspace) -> None:
     """Control for the leak checks: `request show --json` is where the clerk sees the data."""
     ref = _new_secret(ws)
     view = json.loads(ws.ok("request", "show", ref, "--json"))
-    assert view["requester"] == {"name": NAME, "address": STORED_ADDRESS, "email": EMAIL}
+    assert view["requester"] == {
+        "name": NAME,
+        "address": STORED_ADDRESS,
+        "email": EMAIL,
+        "courtesy": None,
+    }
 
 
 # --------------------------------------------------------------------------- purge
@@ -246,7 +251,7 @@ def test_purge_blanks_only_requests_whose_review_deadline_passed(ws: Workspace) 
         ("104", "clerk-test", "requester", "(personal information)", None),
     ]
     view = json.loads(ws.ok("request", "show", "101", "--json"))
-    assert view["requester"] == {"name": None, "address": None, "email": None}
+    assert view["requester"] == {"name": None, "address": None, "email": None, "courtesy": None}
     assert view["outcome"] == "partial" and view["articles"] == ["53"]
 
 

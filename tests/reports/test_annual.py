@@ -82,6 +82,7 @@ EXPECTED_DOCUMENTS = {
     "received": 6,  # b c d e f h
     "decided": 5,
     "pending": 1,  # h
+    "withdrawn": 0,
     "deemed_refusals": 1,  # h, due 5 February 2024
     "within_20_days": 2,  # b (on the due date itself), f
     "within_30_days": 2,  # c (extended), d (not extended)
@@ -95,6 +96,7 @@ EXPECTED_PERSONAL = {
     "received": 3,  # p1 (31 March), p2, p3
     "decided": 2,
     "pending": 1,
+    "withdrawn": 0,
     "deemed_refusals": 1,  # p3, due 9 April 2024, as of 30 June 2024
     "within_20_days": 1,  # p1
     "within_30_days": 1,  # p2
@@ -102,6 +104,22 @@ EXPECTED_PERSONAL = {
     "outcomes": {"granted": 0, "partial": 0, "refused": 0, "other": 2},  # not-held, referred
     "articles": {"1": 1},
     "accommodations": 1,
+    "reviews": 0,
+}
+
+
+EMPTY = {
+    "received": 0,
+    "decided": 0,
+    "pending": 0,
+    "withdrawn": 0,
+    "deemed_refusals": 0,
+    "within_20_days": 0,
+    "within_30_days": 0,
+    "beyond_30_days": 0,
+    "outcomes": {"granted": 0, "partial": 0, "refused": 0, "other": 0},
+    "articles": {},
+    "accommodations": 0,
     "reviews": 0,
 }
 
@@ -116,6 +134,7 @@ def test_annual_json_matches_the_hand_counts(year: Workspace) -> None:
         "fiscal_year": FY,
         "documents": EXPECTED_DOCUMENTS,
         "personal": EXPECTED_PERSONAL,
+        "rectification": EMPTY,
     }
 
 
@@ -145,21 +164,9 @@ def test_an_empty_year_has_every_key_at_zero(sqlite_ws: Workspace) -> None:
     data = json.loads(
         sqlite_ws.ok("report", "annual", "--fiscal-year", "2030-2031", "--format", "json")
     )
-    assert set(data) == {"fiscal_year", "documents", "personal"}
-    for kind in ("documents", "personal"):
-        assert data[kind] == {
-            "received": 0,
-            "decided": 0,
-            "pending": 0,
-            "deemed_refusals": 0,
-            "within_20_days": 0,
-            "within_30_days": 0,
-            "beyond_30_days": 0,
-            "outcomes": {"granted": 0, "partial": 0, "refused": 0, "other": 0},
-            "articles": {},
-            "accommodations": 0,
-            "reviews": 0,
-        }
+    assert set(data) == {"fiscal_year", "documents", "personal", "rectification"}
+    for kind in ("documents", "personal", "rectification"):
+        assert data[kind] == EMPTY
 
 
 def test_annual_csv_and_table(year: Workspace) -> None:

@@ -16,6 +16,7 @@ FRENCH_LABELS = [
     "Demandes reçues",
     "Demandes traitées",
     "En cours de traitement",
+    "Retirées par le requérant",
     "Sans décision après le délai (refus présumé, a. 52)",
     "Traitées dans les 20 jours",
     "Traitées de 21 à 30 jours",
@@ -70,7 +71,7 @@ def annual(ws: Workspace, language: str, fmt: str) -> str:
 def test_annual_rows_give_todays_french_labels(french: None) -> None:
     report = {
         kind: {
-            "received": 0, "decided": 0, "pending": 0, "deemed_refusals": 0,
+            "received": 0, "decided": 0, "pending": 0, "withdrawn": 0, "deemed_refusals": 0,
             "within_20_days": 0, "within_30_days": 0, "beyond_30_days": 0,
             "outcomes": {"granted": 0, "partial": 0, "refused": 0, "other": 0},
             "articles": {"53": 1, "16.1": 2}, "accommodations": 0, "reviews": 0,

@@ -126,6 +126,7 @@ def test_publishing_is_journaled_and_changes_no_record(
             "name": NAME,
             "address": f"{STREET}\n{CITY}",
             "email": EMAIL,
+            "courtesy": None,
         }
     )
     assert {k: v for k, v in after.items() if k != "journal"} == {

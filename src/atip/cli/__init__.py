@@ -138,6 +138,13 @@ class App:
             self._settings = load_settings(find_workspace(self.workspace_option))
         return self._settings
 
+    def timezone(self) -> str | None:
+        """The workspace's time zone, or None outside a workspace (`articles` runs there)."""
+        try:
+            return str(self.settings.timezone)
+        except AtipError:
+            return None
+
     @property
     def engine(self) -> Any:
         """An engine on the workspace's database at the current schema."""
@@ -167,7 +174,7 @@ class App:
         if self._recorder is None:
             from atip.register.recorder import Recorder
 
-            self._recorder = Recorder(self._synced_engine(), self.settings)
+            self._recorder = Recorder(self._synced_engine(), self.settings)  # today: ATIP_TODAY
         return self._recorder
 
     @property

@@ -24,7 +24,13 @@ HEADERS = {
     "decided_on": N_("Decided"),
     "deemed_refusal": N_("Deemed refusal"),
 }
-STATUS_STYLE = {"overdue": "bold red", "decided": "dim", "closed": "dim"}
+STATUS_STYLE = {
+    "overdue": "bold red",
+    "decided": "dim",
+    "closed": "dim",
+    "withdrawn": "dim",
+    "void": "dim strike",
+}
 # What each journal action reads as in the history.
 ACTIONS = {
     "created": N_("logged"),
@@ -39,6 +45,14 @@ ACTIONS = {
     "letter": N_("letter issued"),
     "published": N_("published"),
     "purged": N_("personal information purged"),
+    "corrected": N_("corrected"),
+    "cancelled": N_("cancelled"),
+    "revised": N_("decision revised"),
+    "withdrawn": N_("withdrawn"),
+    "voided": N_("made void"),
+    "note": N_("note"),
+    "assigned": N_("assigned"),
+    "fees": N_("fees"),
 }
 
 
@@ -51,11 +65,27 @@ FIELDS = {
     "extended_on": N_("extension notice"),
     "third_party_notified_on": N_("third party notified"),
     "observations_on": N_("observations"),
-    "decided_on": N_("decision date"),
+    "decided_on": N_("decided on"),
     "outcome": N_("outcome"),
     "articles": N_("articles"),
     "review_filed_on": N_("review filed"),
     "annex": N_("annex"),
+    "third_party": N_("third party"),
+    "estimate": N_("fee estimate"),
+    "paid_on": N_("fees paid"),
+    "waived": N_("fees waived"),
+    "clerk": N_("clerk"),
+    "requester_email": N_("requester's email"),
+    "requester_address": N_("requester's address"),
+    "requester_courtesy": N_("requester's courtesy title"),
+    "subject": N_("subject"),
+    "kind": N_("kind"),
+    "channel": N_("channel"),
+    "withdrawn_on": N_("withdrawal"),
+    "void_reason": N_("void"),
+    "links": N_("links"),
+    "body": N_("decision text"),
+    "referral_body": N_("competent body"),
 }
 PERSONAL = "(personal information)"  # as the journal stores it (atip.register.journal)
 
@@ -72,13 +102,14 @@ def print_table(rows: list[dict[str, Any]], as_of: date, *, warn_within: int = 5
         table.add_column(_(HEADERS[column]), justify="right" if right else "left", no_wrap=True)
     for row in rows:
         style = STATUS_STYLE.get(row["status"])
-        if style is None and row["decided_on"] is None and row["days_left"] <= warn_within:
+        left = row["days_left"]
+        if style is None and row["decided_on"] is None and left is not None and left <= warn_within:
             style = "yellow"
         cells = [_cell(row[c]) for c in COLUMNS]
         cells[COLUMNS.index("status")] = label("status", row["status"])
         cells[COLUMNS.index("kind")] = label("kind", row["kind"])
-        if row["decided_on"] is not None:
-            cells[COLUMNS.index("days_left")] = ""  # nothing is due once decided
+        if row["days_left"] is None or row["decided_on"] is not None:
+            cells[COLUMNS.index("days_left")] = ""  # nothing is due once decided or ended
         table.add_row(*cells, style=style)
     console = Console(width=None if sys.stdout.isatty() else 120)
     console.print(table)
@@ -124,18 +155,36 @@ def print_request(view: dict[str, Any], *, journal: bool = False, timezone: str 
                 on=day_of(view["extended_on"]), due=day_of(view["extended_due"])
             )
         )
-    if view["third_party_due"]:
+    parties = view.get("third_parties") or [
+        {
+            "notified_on": view["third_party_notified_on"],
+            "observations_due": view["observations_due"],
+            "third_party_due": view["third_party_due"],
+        }
+    ] * bool(view["third_party_due"])
+    for party in parties:
         lines.append(
             _(
                 "Third party notified {notified}: observations due {observations}, "
                 "decision due {due} (a. 49)"
             ).format(
-                notified=day_of(view["third_party_notified_on"]),
-                observations=day_of(view["observations_due"]),
-                due=day_of(view["third_party_due"]),
+                notified=day_of(party["notified_on"]),
+                observations=day_of(party["observations_due"]),
+                due=day_of(party["third_party_due"]),
             )
         )
-    if view["decided_on"]:
+    fees = view.get("fees")
+    if fees:
+        lines.append(_fees_line(fees))
+    if view["status"] == "void":
+        lines.append(_("Void entry: {why}").format(why=view["void_reason"]))
+    elif view["withdrawn_on"]:
+        lines.append(
+            _("Withdrawn by the requester on {day}: no time limit runs").format(
+                day=day_of(view["withdrawn_on"])
+            )
+        )
+    elif view["decided_on"]:
         lines.append(_("Decision due: {day}").format(day=day_of(view["decision_due"])))
         lines.append(
             _("Decided: {day} ({outcome}, {timeliness})").format(
@@ -152,10 +201,24 @@ def print_request(view: dict[str, Any], *, journal: bool = False, timezone: str 
         )
         if view["deemed_refusal"]:
             lines.append(_("Deemed refusal (a. 52): no decision by the due date"))
-    lines.append(_("Review deadline (a. 135): {day}").format(day=day_of(view["review_deadline"])))
+    if view["status"] not in ("withdrawn", "void"):
+        lines.append(
+            _("Review deadline (a. 135): {day}").format(day=day_of(view["review_deadline"]))
+        )
     if view["review_filed_on"]:
         lines.append(
             _("Review filed with the Commission: {day}").format(day=day_of(view["review_filed_on"]))
+        )
+    if view.get("letters_to_reissue"):
+        lines.append(
+            _("Letters to issue again (the file changed since): {kinds}").format(
+                kinds=", ".join(label("letter", k) for k in view["letters_to_reissue"])
+            )
+        )
+    if view.get("notes"):
+        lines.append(_("Notes:"))
+        lines.extend(
+            f"  {local_time(n['at'], timezone)} {n['actor']} — {n['text']}" for n in view["notes"]
         )
     lines.append(_("How the dates were reached:"))
     lines.extend(f"  - {sentence}" for sentence in view.get("explain", []))
@@ -163,6 +226,24 @@ def print_request(view: dict[str, Any], *, journal: bool = False, timezone: str 
         lines.append(_("Journal:"))
         lines.extend(f"  {line}" for line in journal_lines(view.get("journal", []), timezone))
     click.echo("\n".join(lines))
+
+
+def _fees_line(fees: dict[str, Any]) -> str:
+    """The fees of a request in one sentence."""
+    if fees["waived"]:
+        return _("Fees: waived")
+    from decimal import Decimal
+
+    from atip.french import money
+
+    amount = Decimal(fees["estimate"]) if fees["estimate"] is not None else None
+    shown = money(amount) if language() == "fr" and amount is not None else fees["estimate"]
+    line = _("Fees: estimate of {amount} sent {day} (a. 11)").format(
+        amount=shown, day=day_of(fees["estimated_on"])
+    )
+    if fees["paid_on"]:
+        line += _(", paid {day}").format(day=day_of(fees["paid_on"]))
+    return line
 
 
 def journal_lines(events: list[dict[str, Any]], timezone: str) -> list[str]:
@@ -178,6 +259,10 @@ def journal_lines(events: list[dict[str, Any]], timezone: str) -> list[str]:
                 change = change.replace(" : ", ": ")
             else:
                 change = change.replace(" : ", "\u00a0: ")
+        if e["action"] == "note":
+            change = f" — {e['new']}"
+        if e.get("why"):
+            change += " " + _("(why: {why})").format(why=e["why"])
         out.append(f"{local_time(e['at'], timezone)} {e['actor']} {action}{change}")
     return out
 

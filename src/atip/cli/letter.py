@@ -28,7 +28,13 @@ from atip.i18n import _
     type=click.Path(file_okay=False, path_type=Path),
     help="Output folder (default: the workspace's letters/).",
 )
-@option("--date", "letter_date", type=DATE, help="Date of the letter (default: today).")
+@option(
+    "--date",
+    "letter_date",
+    type=DATE,
+    help="Date of the letter (default: the day of the event it notifies; a decision letter "
+    "is always dated its decision).",
+)
 @option("--reissue", is_flag=True, help="Issue again with new content; both stay journaled.")
 @option("--all-due", is_flag=True, help="Every letter not issued yet, of every request.")
 @option("--jobs", type=click.IntRange(min=1), help="Processes for --all-due (default: cores).")
@@ -52,7 +58,7 @@ def letter(
     # Absolute: the path is recorded for `atip check`, which may run from another folder.
     out_dir = (out or app.settings.workspace / "letters").absolute()
     formats = lettering.FORMATS[fmt]
-    day = letter_date or date.today()
+    warn = lambda line: click.echo(f"atip: {line}", err=True)  # noqa: E731
     if ref is not None:
         job = lettering.make_job(
             app.recorder,
@@ -61,14 +67,32 @@ def letter(
             kind,
             formats=formats,
             out_dir=out_dir,
-            letter_date=day,
+            letter_date=letter_date,
         )
         lettering.check_out_dir(out_dir)  # only now: a refused letter leaves no new folder
+        for line in job.warnings:
+            warn(line)
         for path in lettering.issue(app.recorder, job, reissue=reissue):
             click.echo(str(path))
+        _say_unsigned(app, formats)
         return
     from atip.letters.batch import issue_all_due
 
     lettering.check_out_dir(out_dir)
-    for path in issue_all_due(app.recorder, app.settings, out_dir, formats, day, jobs):
+    written = 0
+    for path in issue_all_due(
+        app.recorder, app.settings, out_dir, formats, letter_date, jobs, warn=warn
+    ):
         click.echo(str(path))
+        written += 1
+    if written:
+        _say_unsigned(app, formats)
+
+
+def _say_unsigned(app: App, formats: tuple[str, ...]) -> None:
+    """One line on stderr, after the letters are written, when their PDF bears no signature."""
+    if "pdf" in formats and not app.settings.certificate.strip():
+        message = _(
+            "the PDF letters are not digitally signed: no [signatory] certificate in atip.toml"
+        )
+        click.echo(f"atip: {message}", err=True)

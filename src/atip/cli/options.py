@@ -89,9 +89,16 @@ def json_option(func: Any) -> Any:
     return option("--json", "as_json", is_flag=True, help="Print JSON.")(func)
 
 
-def today(as_of: date | None) -> date:
-    """The --as-of date, else today."""
-    return as_of or date.today()
+def today(as_of: date | None = None) -> date:
+    """The --as-of date, else today: ATIP_TODAY, else the date in the workspace's time zone."""
+    if as_of is not None:
+        return as_of
+    from atip import clock
+    from atip.cli import App
+
+    ctx = click.get_current_context(silent=True)
+    app = ctx.find_object(App) if ctx is not None else None
+    return clock.today(app.timezone() if app is not None else None)
 
 
 def print_json(data: Any) -> None:

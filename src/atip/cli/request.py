@@ -41,6 +41,7 @@ def request() -> None:
 @option("--accommodation", is_flag=True, help="Reasonable accommodation (a. 47, 1.1°).")
 @option("--channel", help="How it arrived: mail, email, web, in person…")
 @option("--clerk", help="Clerk assigned to the request.")
+@option("--courtesy", help="Requester's courtesy title: Madame, Monsieur, Maître…")
 @pass_app
 def new(
     app: App,
@@ -56,6 +57,7 @@ def new(
     accommodation: bool,
     channel: str | None,
     clerk: str | None,
+    courtesy: str | None,
 ) -> None:
     """Log a request; prints its reference."""
     from atip.register.recorder import NewRequest
@@ -74,6 +76,7 @@ def new(
             accommodation=accommodation,
             channel=channel,
             clerk=clerk,
+            courtesy=courtesy,
         )
     )
     click.echo(reference)
@@ -104,10 +107,26 @@ def extend(app: App, ref: str, on: date) -> None:
 @click.argument("ref")
 @option("--notified", type=DATE, required=True, help="Date the third party was notified.")
 @option("--observations", type=DATE, help="Date the third party presented observations.")
+@option("--name", help="The third party's name (one command per third party).")
+@option("--address", help="The third party's postal address (lines separated by '\\n').")
+@option("--email", help="The third party's email.")
 @pass_app
-def third_party(app: App, ref: str, notified: date, observations: date | None) -> None:
+def third_party(
+    app: App,
+    ref: str,
+    notified: date,
+    observations: date | None,
+    name: str | None,
+    address: str | None,
+    email: str | None,
+) -> None:
     """Record the notice to a third party and its observations (article 49)."""
-    app.recorder.third_party(ref, notified, observations)
+    from atip.register.recorder import ThirdPartyIdentity
+
+    identity = ThirdPartyIdentity(
+        name=name, address=address.replace("\\n", "\n") if address else None, email=email
+    )
+    app.recorder.third_party(ref, notified, observations, identity)
     _summary(app, ref)
 
 
@@ -128,6 +147,8 @@ def third_party(app: App, ref: str, notified: date, observations: date | None) -
     help="Text file of paragraphs to insert in the decision.",
 )
 @option("--referral-body", help="Competent body, for a referral (a. 48).")
+@option("--revise", is_flag=True, help="Replace the recorded decision (after mediation…).")
+@option("--why", help="Why the decision is revised (with --revise).")
 @pass_app
 def decide(
     app: App,
@@ -138,11 +159,17 @@ def decide(
     links: tuple[str, ...],
     body: Path | None,
     referral_body: str | None,
+    revise: bool,
+    why: str | None,
 ) -> None:
-    """Record the decision."""
+    """Record the decision, or with --revise replace it (the old one stays in the journal)."""
     from atip.law.articles import default_library
     from atip.register.validation import split_articles
 
+    if revise and not why:
+        raise click.UsageError(_("--revise needs --why TEXT, the reason for the new decision"))
+    if why and not revise:
+        raise click.UsageError(_("--why goes with --revise"))
     text = _read_text(body) if body else ""
     library = default_library(app.settings.workspace)
     app.recorder.decide(
@@ -154,6 +181,7 @@ def decide(
         text,
         referral_body,
         cited_check=library.check_citable,
+        revise=why if revise else None,
     )
     _summary(app, ref)
 
@@ -191,6 +219,10 @@ def show(app: App, ref: str, as_of: date | None, as_json: bool, journal: bool) -
 @option("--open", "open_only", is_flag=True, help="Only requests not decided yet.")
 @option("--overdue", is_flag=True, help="Only requests past their decision date.")
 @option("--due-within", type=click.IntRange(min=0), help="Only those due within DAYS.")
+@option("--status", type=CodeChoice("status"), help="Only requests in this status.")
+@option("--kind", type=CodeChoice("kind"), help="Only requests of this kind.")
+@option("--clerk", help="Only requests assigned to this clerk.")
+@option("--search", help="Words of the subject or of the requester's name.")
 @as_of_option
 @json_option
 @option("--csv", "as_csv", is_flag=True, help="Print CSV.")
@@ -200,15 +232,26 @@ def list_(
     open_only: bool,
     overdue: bool,
     due_within: int | None,
+    status: str | None,
+    kind: str | None,
+    clerk: str | None,
+    search: str | None,
     as_of: date | None,
     as_json: bool,
     as_csv: bool,
 ) -> None:
-    """List requests, late first, then by decision date."""
+    """List requests, late first, then by decision date (void entries only with --status)."""
     if as_json and as_csv:
         raise click.UsageError(_("choose one of --json and --csv"))
     rows = app.reader.requests(
-        today(as_of), open_only=open_only, overdue=overdue, due_within=due_within
+        today(as_of),
+        open_only=open_only,
+        overdue=overdue,
+        due_within=due_within,
+        status=status,
+        kind=kind,
+        clerk=clerk,
+        search=search,
     )
     if as_json:
         print_json_rows(rows)
@@ -237,7 +280,7 @@ def import_(app: App, file: Path) -> None:
 
 
 def _summary(app: App, ref: str) -> None:
-    view = app.reader.show(ref, date.today())
+    view = app.reader.show(ref, today())
     click.echo(
         _("{ref}: {status}, decision due {due}").format(
             ref=ref, status=label("status", view["status"]), due=day_of(view["decision_due"])
@@ -257,3 +300,7 @@ def _read_text(path: Path) -> str:
             raise InputError(
                 _("{file}: not a UTF-8 or Windows-1252 text file").format(file=path.name)
             ) from None
+
+
+# The commands that fix or end a file live in their own module, on this same group.
+from atip.cli import file_life  # noqa: E402, F401

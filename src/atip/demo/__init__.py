@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+from atip import clock
 from atip.i18n import _, ngettext
 from atip.register.db import open_engine
 from atip.register.reader import Reader
@@ -94,7 +95,7 @@ def _sample(today: date) -> list[tuple[NewRequest, list[tuple[str, tuple]]]]:
         ),
         (
             NewRequest(ago(30), "Alain Caron-Exemple", "les permis délivrés par la municipalité"),
-            [("decide", (ago(20), "referred", ()))],
+            [("decide", (ago(20), "referred", (), "Ville de Montréal"))],
         ),
     ]
 
@@ -120,13 +121,15 @@ def build_demo(
     try:
         register = Recorder(engine, settings, who="demo")
         reader = Reader(engine, settings)
-        today = today or date.today()
+        today = today or clock.today(settings.timezone)
         for new, events in _sample(today):
             ref = register.create(new)
             for action, args in events:
                 if action == "decide":
-                    on, outcome, articles = args
-                    register.decide(ref, on, outcome, articles)
+                    on, outcome, articles, *body = args
+                    register.decide(
+                        ref, on, outcome, articles, referral_body=next(iter(body), None)
+                    )
                 else:
                     getattr(register, action)(ref, *args)
         count = reader.count()

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 from pathlib import Path
 
+from atip.demo import data as demo_data
 from atip.i18n import _
 from atip.letters.issuing import check_out_dir, issue, make_job
 from atip.register.reader import Reader
@@ -13,7 +15,6 @@ from atip.register.recorder import NewRequest, Recorder
 
 def _seed_request(register: Recorder, name: str) -> tuple[str, date]:
     """Log a seed request, its annexes and its decision, as a clerk would."""
-    from atip.demo import data as demo_data
     from atip.law.articles import default_library
 
     seed = demo_data.load(name)
@@ -25,6 +26,7 @@ def _seed_request(register: Recorder, name: str) -> tuple[str, date]:
             requester=case.requester_name,
             address=case.requester_address,
             email=case.requester_email,
+            courtesy=case.requester_courtesy or None,
             subject=case.subject,
             reference=case.reference,
             kind=case.kind,
@@ -52,10 +54,14 @@ def write_demo_letters(register: Recorder, reader: Reader, out_dir: Path, today:
     check_out_dir(out_dir)
     written: list[Path] = []
 
-    def write(reference: str, kind: str, letter_date: date) -> None:
+    def write(reference: str, kind: str, letter_date: date, seed: str | None = None) -> None:
+        settings = register.settings
+        if seed is not None:
+            # Each seed letter under the settings its ministry had (demo/data/*/request.toml).
+            settings = dataclasses.replace(settings, **demo_data.settings(seed))
         job = make_job(
             register,
-            register.settings,
+            settings,
             reference,
             kind,
             formats=("docx", "pdf"),
@@ -66,7 +72,7 @@ def write_demo_letters(register: Recorder, reader: Reader, out_dir: Path, today:
 
     for name in ("seed2020", "seed2024"):
         reference, letter_date = _seed_request(register, name)
-        write(reference, "decision", letter_date)
+        write(reference, "decision", letter_date, name)
     open_rows = reader.requests(today, open_only=True)
     if open_rows:
         oldest = open_rows[-1]

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from atip.errors import InputError, NotFoundError
-from atip.i18n import _, day
+from atip.i18n import _, day, ngettext
 
 # As the ministry's letters print it in their sentences (seed 000: "Loi sur l’accès aux documents
 # des organismes publics et sur la protection des renseignements personnels"); the law annex
@@ -26,6 +26,10 @@ ACT_TITLE = (
     "renseignements personnels"
 )
 SOURCE_KINDS = ("VERBATIM-OFFICIAL", "VERBATIM-3P")
+# A letter dated D warns when the text it cites is known current only to a day more than this
+# many days before D: a year is longer than LégisQuébec ever goes without an update of the Act,
+# so the text may have been amended since (`LawLibrary.warnings_on`, `atip articles check`).
+STALE_AFTER_DAYS = 365
 
 _NUMBER = re.compile(r"(?:(?:a|art|article|s|section)\.?\s*)?(\d+(?:\.\d+)*)\.?", re.ASCII)
 _FILE_KEYS = {"number", "act", "versions"}
@@ -156,9 +160,18 @@ def _version(path: Path, number: str, index: int, table: Any) -> ArticleVersion:
 
 def _parse(path: Path) -> tuple[str, tuple[ArticleVersion, ...]]:
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
         raise _bad(path, _("not UTF-8 text")) from None
+    return parse_article_file(path, text)
+
+
+def parse_article_file(path: Path, text: str) -> tuple[str, tuple[ArticleVersion, ...]]:
+    """An article file's number and versions (oldest first), from its text; InputError naming
+    `path` when it is malformed. The loader of the library, also used to check a file before
+    it is written."""
+    try:
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise _bad(path, str(exc)) from None
     unknown = sorted(set(data) - _FILE_KEYS)
@@ -223,6 +236,17 @@ def _load(path: Path) -> tuple[str, tuple[ArticleVersion, ...]]:
 # ----------------------------------------------------------------------------- library
 
 
+@dataclass(frozen=True)
+class LawWarning:
+    """Why the text a letter cites needs checking: `unverified` (not copied from LégisQuébec)
+    or `stale` (known current only to a day more than STALE_AFTER_DAYS before the letter)."""
+
+    number: str
+    code: str
+    version: ArticleVersion
+    message: str
+
+
 class LawLibrary:
     """The articles found in some folders; earlier folders override later ones, file by file."""
 
@@ -280,17 +304,77 @@ class LawLibrary:
             )
         return current[-1]
 
+    def warnings_on(self, number: str, on: date) -> list[LawWarning]:
+        """What a letter dated `on` should say about the text of `number` it cites: nothing
+        when that version is verified and known current to a day at most STALE_AFTER_DAYS
+        before `on`. NotFoundError when no version is in force on `on`."""
+        version = self.text_on(number, on)
+        found = []
+        if not version.verified:
+            found.append(
+                LawWarning(
+                    version.number,
+                    "unverified",
+                    version,
+                    _(
+                        "article {number}: the text cited on {on} is not verified against "
+                        "LégisQuébec (source: {source})"
+                    ).format(number=version.number, on=day(on), source=version.source),
+                )
+            )
+        if (on - version.current_to).days > STALE_AFTER_DAYS:
+            found.append(
+                LawWarning(
+                    version.number,
+                    "stale",
+                    version,
+                    _(
+                        "article {number}: the text cited on {on} is known current only to "
+                        "{current_to}, more than {days} days earlier: check LégisQuébec for a "
+                        "later version and add it with `atip articles add FILE`"
+                    ).format(
+                        number=version.number,
+                        on=day(on),
+                        current_to=day(version.current_to),
+                        days=STALE_AFTER_DAYS,
+                    ),
+                )
+            )
+        return found
+
     def check_citable(self, numbers: Iterable[str]) -> None:
-        """Refuse (RefusedError) the first article that has no text to attach to a letter."""
+        """Refuse (NotFoundError, a RefusedError) the first article that has no text to attach
+        to a letter, naming the nearest known articles and `atip articles add`."""
         for number in numbers:
             self._known(number)
+
+    def nearest(self, number: str) -> list[str]:
+        """The known articles just below and just above `number` (none, one or two)."""
+        key = _sort_key(normalise_number(number))
+        below = [n for n in self.numbers() if _sort_key(n) < key]
+        above = [n for n in self.numbers() if _sort_key(n) > key]
+        return below[-1:] + above[:1]
 
     def _known(self, number: str) -> str:
         key = normalise_number(number)
         if key not in self._versions:
+            nearest = self.nearest(key)
+            if nearest:
+                raise NotFoundError(
+                    ngettext(
+                        "no text for article {number}: the nearest known is {nearest}; paste "
+                        "its text from LégisQuébec into a file and run `atip articles add "
+                        "FILE` (or add legal_articles/{file})",
+                        "no text for article {number}: the nearest known are {nearest}; paste "
+                        "its text from LégisQuébec into a file and run `atip articles add "
+                        "FILE` (or add legal_articles/{file})",
+                        len(nearest),
+                    ).format(number=key, nearest=", ".join(nearest), file=file_name(key))
+                )
             raise NotFoundError(
                 _(
-                    "no text for article {number}: add legal_articles/{file} from LégisQuébec"
+                    "no text for article {number}: paste its text from LégisQuébec into a "
+                    "file and run `atip articles add FILE` (or add legal_articles/{file})"
                 ).format(number=key, file=file_name(key))
             )
         return key

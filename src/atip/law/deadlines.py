@@ -22,6 +22,7 @@ from atip.errors import InputError, RefusedError
 from atip.french import weekday
 from atip.i18n import _, day
 from atip.law.closed_days import I16, Calendar, Closure, PeriodEnd
+from atip.vocabulary import PERSONAL_INFORMATION_KINDS
 
 __all__ = [
     "Deadlines",
@@ -97,6 +98,26 @@ class Facts:
     third_party_notified_on: date | None = None
     observations_on: date | None = None
     decided_on: date | None = None
+    kind: str = "documents"
+
+
+@dataclass(frozen=True)
+class Citations:
+    """The articles that set a request's time limits: a. 47 for documents, a. 98 for a
+    request to see or correct one's own personal information (the same 20 days, and at most
+    10 more on notice sent within them)."""
+
+    time_limit: str
+    response: str
+
+
+DOCUMENTS = Citations(time_limit="a. 47", response="a. 47 al. 1")
+PERSONAL_INFORMATION = Citations(time_limit="a. 98", response="a. 98 al. 1")
+
+
+def citations(kind: str) -> Citations:
+    """The articles that set the time limits of a request of this kind."""
+    return PERSONAL_INFORMATION if kind in PERSONAL_INFORMATION_KINDS else DOCUMENTS
 
 
 @dataclass(frozen=True)
@@ -201,12 +222,13 @@ def compute(facts: Facts, rules: Rules = _DEFAULT_RULES) -> Deadlines:
     explain: list[str] = []
 
     start = clock_start(facts, rules)
+    cite = citations(facts.kind)
     if facts.clarified_on is None:
         explain.append(
             _(
                 "Clock starts on {start}, the date the request was received; the day of the "
-                "event is not counted (a. 47: «dans les vingt jours qui suivent»)."
-            ).format(start=day(start))
+                "event is not counted ({article}: «dans les vingt jours qui suivent»)."
+            ).format(start=day(start), article=cite.time_limit)
         )
     elif start == facts.clarified_on:
         explain.append(
@@ -232,7 +254,7 @@ def compute(facts: Facts, rules: Rules = _DEFAULT_RULES) -> Deadlines:
 
     response = law.period_end(start, RESPONSE_DAYS)
     clock = _("clock start {start}")
-    explain.append(_moved(_("Response due"), clock, response, "a. 47 al. 1", law))
+    explain.append(_moved(_("Response due"), clock, response, cite.response, law))
 
     extended_pe = law.period_end(start, EXTENDED_DAYS)
     extended = facts.extended_on is not None and facts.extended_on <= response.due
@@ -242,9 +264,9 @@ def compute(facts: Facts, rules: Rules = _DEFAULT_RULES) -> Deadlines:
             clock,
             extended_pe,
             _(
-                "a. 47: at most 10 more days, read as 30 days from the clock start, not 10 days "
-                "from a moved day 20"
-            ),
+                "{article}: at most 10 more days, read as 30 days from the clock start, not 10 "
+                "days from a moved day 20"
+            ).format(article=cite.time_limit),
             law,
         )
     )
@@ -256,15 +278,15 @@ def compute(facts: Facts, rules: Rules = _DEFAULT_RULES) -> Deadlines:
         explain.append(
             _(
                 "Extension notice sent on {sent}, on or before the response date {due}: the "
-                "extended date applies (a. 47)."
-            ).format(sent=day(facts.extended_on), due=day(response.due))
+                "extended date applies ({article})."
+            ).format(sent=day(facts.extended_on), due=day(response.due), article=cite.time_limit)
         )
     else:
         explain.append(
             _(
                 "Extension notice sent on {sent}, after the response date {due}: it does not "
-                "extend the time limit (a. 47)."
-            ).format(sent=day(facts.extended_on), due=day(response.due))
+                "extend the time limit ({article})."
+            ).format(sent=day(facts.extended_on), due=day(response.due), article=cite.time_limit)
         )
 
     observations_due: date | None = None
@@ -304,12 +326,16 @@ def compute(facts: Facts, rules: Rules = _DEFAULT_RULES) -> Deadlines:
     elif extended:
         decision_due = extended_pe.due
         explain.append(
-            _("Decision due: {due}, the extended date (a. 47).").format(due=day(decision_due))
+            _("Decision due: {due}, the extended date ({article}).").format(
+                due=day(decision_due), article=cite.time_limit
+            )
         )
     else:
         decision_due = response.due
         explain.append(
-            _("Decision due: {due}, the response date (a. 47 al. 1).").format(due=day(decision_due))
+            _("Decision due: {due}, the response date ({article}).").format(
+                due=day(decision_due), article=cite.response
+            )
         )
 
     review_cal = rules.review_deadline_calendar

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from datetime import date
 from pathlib import Path
@@ -21,10 +21,16 @@ def issue_all_due(
     settings: Settings,
     out_dir: Path,
     formats: tuple[str, ...],
-    letter_date: date,
+    letter_date: date | None = None,
     jobs: int | None = None,
+    *,
+    warn: Callable[[str], None] | None = None,
 ) -> Iterator[Path]:
-    """Render every due letter (workers render, this process records); yield the paths."""
+    """Render every due letter (workers render, this process records); yield the paths.
+
+    Each letter is dated as `atip letter` would date it alone: a decision its decision date,
+    the others `letter_date` when given, else the day of the event they notify.
+    """
     from rich.console import Console
     from rich.progress import Progress
 
@@ -36,10 +42,14 @@ def issue_all_due(
             kind,
             formats=formats,
             out_dir=out_dir,
-            letter_date=letter_date,
+            letter_date=None if kind == "decision" else letter_date,
         )
         for ref, kind in due_letters(register)
     ]
+    if warn is not None:
+        for job in work:
+            for line in job.warnings:
+                warn(line)
     workers = min(jobs or os.cpu_count() or 1, len(work))
     with Progress(console=Console(stderr=True), transient=True) as progress:
         task = progress.add_task(_("letters"), total=len(work))

@@ -26,6 +26,8 @@ _DECISION_MARK = re.compile(r"\[\[\s*d[ée]cision\s*\]\]", re.IGNORECASE)
 _ANNEX_TOKEN = "\x00annexe:{}\x00"
 _ANNEX_TOKEN_RE = re.compile(r"\x00annexe:(\d+)\x00")
 _HARD_BREAK = "\x01"
+NNBSP = "\u202f"
+_NARROW_BEFORE = re.compile("[\u00a0\u202f]([;!?])")
 
 
 # --------------------------------------------------------------------------- text helpers
@@ -36,8 +38,6 @@ def clean(text: str | None) -> str:
     if not text:
         return ""
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
-    # The shipped font has no narrow no-break space; the ordinary one reads the same.
-    text = text.replace("\u202f", "\u00a0")
     return _CONTROL.sub("", text)
 
 
@@ -52,10 +52,10 @@ def prose(text: str) -> str:
 
     protected = french.URL_PATTERN.sub(keep, clean(text))
     lines = [french.typography(line) if line.strip() else line for line in protected.split("\n")]
-    out = "\n".join(lines)
-    return re.sub(r"\x02(\d+)\x03", lambda m: urls[int(m.group(1))], out).replace(
-        "\u202f", "\u00a0"
-    )
+    # The OQLF's rule: a narrow no-break space before ; ! ? (the shipped Liberation Serif 2
+    # has U+202F), a no-break space before : and inside « ».
+    out = _NARROW_BEFORE.sub(NNBSP + r"\1", "\n".join(lines))
+    return re.sub(r"\x02(\d+)\x03", lambda m: urls[int(m.group(1))], out)
 
 
 def _is_bullet(line: str) -> bool:

@@ -77,7 +77,7 @@ def build_letter(
         )
 
     act_title = clean(ACT_TITLE)
-    context = wording_context(kind, case, profile, letter_date, act_title)
+    context = wording_context(kind, case, profile, letter_date, act_title, published=published)
     sections: Sequence[Section] = case.sections if kind == "decision" else ()
     inline: list[int] = []
     if kind == "decision" and decision is not None:
@@ -106,6 +106,11 @@ def build_letter(
         for line in (clean(profile.organisation).strip(), clean(profile.unit).strip())
         if line
     )
+    signatory = clean(profile.signatory_name).strip()
+    signatory_courtesy = clean(profile.signatory_courtesy).strip()
+    if signatory_courtesy and signatory:
+        signatory = f"{signatory_courtesy}{french.NBSP}{signatory}"
+    reference_line = f"{prose('N/Réf. :')} {reference}"
     return Letter(
         kind=kind,
         reference=reference,
@@ -114,22 +119,53 @@ def build_letter(
         letterhead=letterhead,
         place_date=prose(french.place_and_date(clean(profile.city).strip(), letter_date)),
         addressee=() if published else _addressee(case),
-        reference_line=f"{prose('N/Réf. :')} {reference}",
+        reference_line=reference_line,
         subject_line=f"{prose('Objet :')} {subject}",
         salutation=salutation,
         body=body,
         closing=closing,
         signed_by=prose(SIGNED),
-        signatory_name=clean(profile.signatory_name).strip(),
+        signatory_name=signatory,
         signatory_title=prose(clean(profile.signatory_title).strip()),
         enclosure=ENCLOSURE if encloses else "",
         annexes=tuple(annexes),
         metadata={
-            "title": f"N/Réf. : {reference}",
+            "title": f"{KIND_TITLES.get(kind, kind)}, N/Réf. {reference}"
+            + (" (copie publiée)" if published else ""),
             "author": clean(profile.organisation).strip(),
-            "subject": subject.replace("\u00a0", " "),
+            "subject": subject.replace("\u00a0", " ").replace("\u202f", " "),
+            "created": letter_date.isoformat(),
+            "city": clean(profile.city).strip(),
         },
+        contact=_contact(profile),
+        logo=profile.logo,
+        signature_image=profile.signature_image,
+        signatory_contact=prose(clean(profile.signatory_contact).strip()),
+        reference_after_subject=profile.reference_after_subject,
     )
+
+
+# The kind of each letter in its file's title (metadata): never the requester's name.
+KIND_TITLES = {
+    "acknowledgement": "Accusé de réception",
+    "extension": "Avis de prolongation du délai",
+    "decision": "Décision",
+}
+
+
+def _contact(profile: Profile) -> tuple[str, ...]:
+    """The letterhead's contact lines: the address, then phone and web site on one line."""
+    lines = [prose(line.strip()) for line in clean(profile.address).split("\n") if line.strip()]
+    reach = []
+    phone = clean(profile.phone).strip()
+    if phone:
+        reach.append(f"{prose('Téléphone :')} {phone.replace(' ', french.NBSP)}")
+    website = clean(profile.website).strip()
+    if website:
+        reach.append(website)
+    if reach:
+        lines.append(" · ".join(reach))
+    return tuple(lines)
 
 
 def _addressee(case: LetterCase) -> tuple[str, ...]:

@@ -56,6 +56,7 @@ def _docx_machinery() -> tuple[type, Any]:
             self, src_xml: str, part: Any, context: dict[str, Any], jinja_env: Any = None
         ) -> str:
             src_xml = re.sub(r"<w:p([ >])", r"\n<w:p\1", src_xml)
+            self.current_rendering_part = part  # images in a header go into that header
             template = compiled.get(src_xml)
             if template is None:
                 template = _bounded_put(compiled, src_xml, jinja_env.from_string(src_xml))
@@ -74,8 +75,13 @@ def docx_bytes(letter: Letter, template_dirs: Sequence[Path]) -> bytes:
     path = find_template(template_dirs, DOCX_TEMPLATE)
     template_class, env = _docx_machinery()
     document = template_class(io.BytesIO(_read_cached(*file_stamp(path))))
+    context = {
+        "letter": letter,
+        "letter_logo": _image(document, letter.logo, LOGO_HEIGHT_MM),
+        "letter_signature": _image(document, letter.signature_image, SIGNATURE_HEIGHT_MM),
+    }
     try:
-        document.render({"letter": letter}, env, autoescape=True)
+        document.render(context, env, autoescape=True)
     except TemplateError as exc:
         line = getattr(exc, "lineno", None)
         message = getattr(exc, "message", None) or str(exc)
@@ -102,9 +108,106 @@ def docx_bytes(letter: Letter, template_dirs: Sequence[Path]) -> bytes:
     props.revision = 1
     props.created = stamp
     props.modified = stamp
+    _enrich(document.docx)
+    _describe_images(document.docx, letter)
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
+
+
+LOGO_HEIGHT_MM = 20
+SIGNATURE_HEIGHT_MM = 16
+_FIRST = re.compile(r"\b1er\b")
+
+
+def _image(document: Any, path: str, height_mm: int) -> Any:
+    """An image for the template, or "" (the template then leaves its paragraph out)."""
+    if not path:
+        return ""
+    from docx.shared import Mm
+    from docxtpl import InlineImage
+
+    return InlineImage(document, path, height=Mm(height_mm))
+
+
+def _pieces(text: str) -> list[tuple[str, str]]:
+    """(kind, text) parts of a run's text: plain, "sup" for the "er" of "1er", "url"."""
+    from atip import french
+
+    out: list[tuple[str, str]] = []
+
+    def plain(chunk: str) -> None:
+        position = 0
+        for match in _FIRST.finditer(chunk):
+            out.append(("plain", chunk[position : match.start() + 1]))
+            out.append(("sup", "er"))
+            position = match.end()
+        out.append(("plain", chunk[position:]))
+
+    position = 0
+    for match in french.URL_PATTERN.finditer(text):
+        url, _tail = french.split_address(match.group(0))
+        plain(text[position : match.start()])
+        out.append(("url", url))
+        position = match.start() + len(url)
+    plain(text[position:])
+    return [(kind, chunk) for kind, chunk in out if chunk]
+
+
+def _enrich(doc: Any) -> None:
+    """Superscript "er" in "1er" and clickable web addresses, in the body and the headers."""
+    import copy
+
+    from docx.opc.constants import RELATIONSHIP_TYPE
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+    from docx.text.run import Run
+
+    parts = [(doc.part, doc.element.body)]
+    for section in doc.sections:
+        for header in (section.first_page_header, section.header):
+            parts.append((header.part, header._element))
+    for part, root in parts:
+        for run in list(root.iter(qn("w:r"))):
+            texts = run.findall(qn("w:t"))
+            if len(texts) != 1 or not texts[0].text:
+                continue
+            pieces = _pieces(texts[0].text)
+            if all(kind == "plain" for kind, _chunk in pieces):
+                continue
+            parent = run.getparent()
+            if parent is None or parent.tag == qn("w:hyperlink"):
+                continue
+            at = parent.index(run)
+            for kind, chunk in pieces:
+                piece = copy.deepcopy(run)
+                piece.find(qn("w:t")).text = chunk
+                piece.find(qn("w:t")).set(qn("xml:space"), "preserve")
+                element = piece
+                if kind == "sup":
+                    Run(piece, None).font.superscript = True  # type: ignore[arg-type]
+                elif kind == "url":
+                    href = chunk if re.match(r"https?://", chunk, re.I) else f"https://{chunk}"
+                    element = OxmlElement("w:hyperlink")
+                    element.set(qn("r:id"), part.relate_to(href, RELATIONSHIP_TYPE.HYPERLINK, True))
+                    element.append(piece)
+                parent.insert(at, element)
+                at += 1
+            parent.remove(run)
+
+
+def _describe_images(doc: Any, letter: Letter) -> None:
+    """Alternative text on the logo and the signature, for screen readers."""
+    from docx.oxml.ns import qn
+
+    logo = letter.letterhead[0] if letter.letterhead else "Logo"
+    roots = [doc.element.body]
+    for section in doc.sections:
+        roots.append(section.first_page_header._element)
+    for root in roots:
+        in_header = root is not doc.element.body
+        for described in root.iter(qn("wp:docPr")):
+            described.set("descr", logo if in_header else f"Signature de {letter.signatory_name}")
 
 
 def write_docx(letter: Letter, dest: Path, template_dirs: Sequence[Path]) -> str:

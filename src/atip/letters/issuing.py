@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from atip.errors import RefusedError
+from atip.errors import InputError, RefusedError
 from atip.i18n import _, day
 from atip.register import db
 from atip.register.models import Annex, Decision, IssuedLetter, Request, Requester
@@ -24,6 +24,39 @@ from atip.vocabulary import label
 
 KINDS = ("acknowledgement", "extension", "decision")
 FORMATS = {"pdf": ("pdf",), "docx": ("docx",), "both": ("docx", "pdf")}
+
+
+# The Commission's two offices, by the code `[review_body] offices` names them; their
+# addresses come from atip.toml (`address_quebec`, `address_montreal`).
+REVIEW_OFFICES = (("quebec", "Québec"), ("montreal", "Montréal"))
+# An article known current only to a date this long before the letter is worth a warning.
+STALE_AFTER_DAYS = 180
+
+
+def workspace_file(settings: Settings, name: str, setting: str) -> str:
+    """A file named in atip.toml, relative to the workspace: its absolute path ("" if unset)."""
+    if not name.strip():
+        return ""
+    path = Path(name).expanduser()
+    if not path.is_absolute():
+        path = settings.workspace / path
+    if not path.is_file():
+        raise InputError(_("{setting}: no file {path}").format(setting=setting, path=path))
+    return str(path.resolve())
+
+
+def review_offices(settings: Settings) -> tuple[tuple[str, str], ...]:
+    """The offices the review paragraph names: those chosen that have an address."""
+    addresses = {
+        "quebec": settings.review_body_address_quebec,
+        "montreal": settings.review_body_address_montreal,
+    }
+    chosen = settings.review_body_offices
+    return tuple(
+        (name, addresses[code].strip())
+        for code, name in REVIEW_OFFICES
+        if chosen in (code, "both") and addresses[code].strip()
+    )
 
 
 def profile_of(settings: Settings) -> Any:
@@ -40,6 +73,19 @@ def profile_of(settings: Settings) -> Any:
         review_body=settings.review_body,
         review_body_url=settings.review_body_url,
         review_body_address=settings.review_body_address,
+        signatory_courtesy=settings.signatory_courtesy,
+        signatory_contact=settings.signatory_contact,
+        address=settings.address.replace("\\n", "\n"),
+        phone=settings.phone,
+        website=settings.website,
+        logo=workspace_file(settings, settings.logo, "[organisation] logo"),
+        signature_image=workspace_file(
+            settings, settings.signature_image, "[signatory] signature_image"
+        ),
+        salutation=settings.salutation,
+        closing=settings.closing,
+        reference_after_subject=settings.reference_after_subject,
+        review_offices=review_offices(settings),
     )
 
 
@@ -74,6 +120,7 @@ def load_letter_case(register: Recorder, reference: str) -> Any:
             requester_name=person.name or "",
             requester_address=person.address or "",
             requester_email=person.email,
+            requester_courtesy=getattr(person, "courtesy", None) or "",
             response_due=req.response_due,
             extended_due=req.extended_due,
             decision_due=req.decision_due,
@@ -113,6 +160,8 @@ class Job:
     out_dir: Path
     workspace: Path
     published: bool = False
+    certificate: str = ""  # the PKCS#12 file that signs the PDF, or ""
+    warnings: tuple[str, ...] = ()  # one line each, for stderr (articles to check)
 
     def stem(self) -> str:
         """File name without suffix: 18159_decision, or 18159_decision_publie."""
@@ -137,6 +186,11 @@ def render_job(job: Job) -> Rendered:
     from atip.resources import search_path
 
     templates = search_path("templates", job.workspace)
+    pdf_writer = write_pdf
+    if job.certificate:
+        from functools import partial
+
+        pdf_writer = partial(write_pdf, certificate=job.certificate)
     letter = build_letter(
         job.kind,
         job.case,
@@ -147,7 +201,7 @@ def render_job(job: Job) -> Rendered:
         published=job.published,
     )
     content = hashlib.sha256(letter.plain_text().encode("utf-8")).hexdigest()
-    writers: dict[str, Callable[..., str]] = {"docx": write_docx, "pdf": write_pdf}
+    writers: dict[str, Callable[..., str]] = {"docx": write_docx, "pdf": pdf_writer}
     staged: dict[str, tuple[Path, Path, str]] = {}
     try:
         for fmt in job.formats:
@@ -276,12 +330,18 @@ def make_job(
     *,
     formats: tuple[str, ...],
     out_dir: Path,
-    letter_date: date,
+    letter_date: date | None = None,
     published: bool = False,
 ) -> Job:
-    """Read the request and check that this letter can be written."""
+    """Read the request and check that this letter can be written.
+
+    Without `letter_date`, the letter is dated the day of the event it notifies (`default_date`).
+    A decision letter is dated its decision: another date is refused (revise the decision).
+    """
     case = load_letter_case(register, reference)
     check_kind(case, kind)
+    if letter_date is None:
+        letter_date = default_date(case, kind)
     if published:
         from atip.register.redaction import redact
 
@@ -292,12 +352,30 @@ def make_job(
                 date=day(letter_date), decided=day(case.decision.decided_on)
             )
         )
+    if (
+        case.decision is not None
+        and kind == "decision"
+        and not published
+        and letter_date != case.decision.decided_on
+    ):
+        raise RefusedError(
+            _(
+                "a decision letter is dated its decision, {decided}: to change that date, "
+                "revise the decision with `atip request decide --revise`"
+            ).format(decided=day(case.decision.decided_on))
+        )
     if letter_date < case.received_on:
         raise RefusedError(
             _("the letter date {date} is before the receipt {received}").format(
                 date=day(letter_date), received=day(case.received_on)
             )
         )
+    certificate = ""
+    if "pdf" in formats and settings.certificate.strip():
+        from atip.letters.signing import load_signer
+
+        certificate = workspace_file(settings, settings.certificate, "[signatory] certificate")
+        load_signer(certificate)  # a wrong password is refused now, before anything is written
     return Job(
         reference=case.reference,
         kind=kind,
@@ -308,7 +386,69 @@ def make_job(
         out_dir=out_dir,
         workspace=settings.workspace,
         published=published,
+        certificate=certificate,
+        warnings=article_warnings(case, kind, letter_date, settings.workspace),
     )
+
+
+def default_date(case: Any, kind: str) -> date:
+    """The date a letter bears by default: that of the event it notifies.
+
+    An acknowledgement is sent when the request is received, an extension notice on the day
+    the extension was recorded, a decision on its decision date.
+    """
+    if kind == "decision" and case.decision is not None:
+        return case.decision.decided_on  # type: ignore[no-any-return]
+    if kind == "extension" and case.extended_on is not None:
+        return case.extended_on  # type: ignore[no-any-return]
+    return case.received_on  # type: ignore[no-any-return]
+
+
+def cited_articles(case: Any, kind: str) -> list[str]:
+    """The articles whose text a letter of this kind attaches (a decision's, and 13 for links)."""
+    from atip.letters.blocks import unique
+
+    if kind != "decision" or case.decision is None:
+        return []
+    cited = unique(case.decision.articles)
+    if case.decision.links and "13" not in cited:
+        cited.append("13")
+    return cited
+
+
+def article_warnings(case: Any, kind: str, on: date, workspace: Path) -> tuple[str, ...]:
+    """One line for each cited article whose text is unverified or known current only to a
+    date well before the letter (the letter is still written: the clerk checks the text)."""
+    from datetime import timedelta
+
+    from atip.errors import AtipError
+    from atip.law.articles import default_library
+
+    numbers = cited_articles(case, kind)
+    if not numbers:
+        return ()
+    law = default_library(workspace)
+    lines: list[str] = []
+    for number in numbers:
+        try:
+            version = law.text_on(number, on)
+        except AtipError:
+            continue  # refused when the letter is built, with its own message
+        if not version.verified:
+            lines.append(
+                _(
+                    "article {number}: its text is not verified against LégisQuébec; check it "
+                    "before sending the letter"
+                ).format(number=version.number)
+            )
+        elif version.current_to < on - timedelta(days=STALE_AFTER_DAYS):
+            lines.append(
+                _(
+                    "article {number}: its text is known current only to {date}; check it on "
+                    "LégisQuébec before sending the letter"
+                ).format(number=version.number, date=day(version.current_to))
+            )
+    return tuple(lines)
 
 
 def issue(register: Recorder, job: Job, *, reissue: bool = False) -> list[Path]:

@@ -32,6 +32,20 @@ class Profile:
     review_body: str
     review_body_url: str
     review_body_address: str = ""
+    signatory_courtesy: str = ""  # "Mme": before the signatory's name
+    signatory_contact: str = ""  # the responsable's contact line, under the signature
+    address: str = ""  # the body's postal address (letterhead), lines separated by "\n"
+    phone: str = ""
+    website: str = ""
+    logo: str = ""  # absolute path of the letterhead image, or ""
+    signature_image: str = ""  # absolute path of the signature image, or ""
+    # The salutation and closing formulas; "{courtesy}" is the requester's courtesy title.
+    # Empty: "Bonjour," / "Veuillez recevoir…", or with a courtesy "Madame," / "Veuillez agréer…".
+    salutation: str = ""
+    closing: str = ""
+    reference_after_subject: bool = False
+    # The review body's offices the letters print: (name, address) pairs.
+    review_offices: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -65,6 +79,7 @@ class LetterCase:
     third_party_notified_on: date | None = None
     decision: DecisionData | None = None
     sections: tuple[Section, ...] = ()
+    requester_courtesy: str = ""  # "Madame", "Monsieur", "Maître"…: personal information
 
 
 @dataclass(frozen=True)
@@ -132,6 +147,27 @@ class Letter:
     enclosure: str
     annexes: tuple[Annex, ...] = ()
     metadata: dict[str, str] = field(default_factory=dict)
+    # Letterhead contact lines (address, phone, web site) under the organisation's name.
+    contact: tuple[str, ...] = ()
+    logo: str = ""
+    signature_image: str = ""
+    signatory_contact: str = ""
+    reference_after_subject: bool = False
+
+    @property
+    def continuation(self) -> str:
+        """What continuation pages carry at their top: the reference."""
+        return self.reference_line
+
+    @property
+    def website_link(self) -> str:
+        """The address of the body's web site as a link target ("" without one)."""
+        for line in self.contact:
+            found = french.URL_PATTERN.search(line)
+            if found:
+                url = french.split_address(found.group(0))[0]
+                return url if url.lower().startswith("http") else f"https://{url}"
+        return ""
 
     @property
     def title(self) -> str:
@@ -145,13 +181,20 @@ class Letter:
 
     def plain_text(self) -> str:
         """The canonical text of the letter (golden tests, content hash, publication checks)."""
-        out: list[str] = [*self.letterhead, "", self.place_date, ""]
+        out: list[str] = [*self.letterhead, *self.contact, "", self.place_date, ""]
         if self.addressee:
             out += [*self.addressee, ""]
-        out += [self.reference_line, "", self.subject_line, "", self.salutation, ""]
+        if self.reference_after_subject:
+            out += [self.subject_line, "", self.reference_line, ""]
+        else:
+            out += [self.reference_line, "", self.subject_line, ""]
+        if self.salutation:
+            out += [self.salutation, ""]
         for block in self.body:
             out += [*block.lines(), ""]
         out += [self.closing, "", self.signed_by, self.signatory_name, self.signatory_title]
+        if self.signatory_contact:
+            out += [self.signatory_contact]
         if self.enclosure:
             out += ["", self.enclosure]
         for annex in self.annexes:

@@ -22,12 +22,24 @@ from atip.templating import environment
 
 HTML_TEMPLATE = "letter.html"
 CSS_FILE = "letter.css"
+# PDF/A-3, level A: tagged (a structure tree for screen readers), with its fonts embedded, an
+# sRGB output intent and XMP metadata. The letter of record, the published copy and the annual
+# report all use it.
+PDF_VARIANT = "pdf/a-3a"
+_FIRST = re.compile(r"\b1er\b")
+
+
+def _superscripts(text: Any) -> Any:
+    """Escaped text with "1er" written 1<sup>er</sup>, as French typography wants."""
+    from markupsafe import Markup
+
+    return Markup(_FIRST.sub("1<sup>er</sup>", str(text)))
 
 
 def _lines_filter(text: str) -> Any:
     from markupsafe import Markup, escape
 
-    return Markup("<br>").join(escape(line) for line in str(text).split("\n"))
+    return _superscripts(Markup("<br>").join(escape(line) for line in str(text).split("\n")))
 
 
 def _links_filter(text: str) -> Any:
@@ -39,19 +51,24 @@ def _links_filter(text: str) -> Any:
     text = str(text)
     for match in french.URL_PATTERN.finditer(text):
         url, tail = french.split_address(match.group(0))
-        out.append(escape(text[position : match.start()]))
+        out.append(_superscripts(escape(text[position : match.start()])))
         href = url if re.match(r"https?://", url, re.IGNORECASE) else f"https://{url}"
         out.append(Markup('<a href="{}">{}</a>').format(href, url))
-        out.append(escape(tail))
+        out.append(_superscripts(escape(tail)))
         position = match.end()
-    out.append(escape(text[position:]))
+    out.append(_superscripts(escape(text[position:])))
     return Markup("".join(out)).replace("\n", Markup("<br>"))
 
 
+def _uri_filter(path: str) -> str:
+    return Path(path).resolve().as_uri()
+
+
+_HTML_FILTERS = (*FILTERS, ("lines", _lines_filter), ("links", _links_filter), ("uri", _uri_filter))
+
+
 def _html_environment(template_dirs: Sequence[Path]) -> Any:
-    return environment(
-        template_dirs, (*FILTERS, ("lines", _lines_filter), ("links", _links_filter))
-    )
+    return environment(template_dirs, _HTML_FILTERS)
 
 
 def _font_css(template_dirs: Sequence[Path]) -> str:
@@ -94,17 +111,29 @@ def html_text(letter: Letter, template_dirs: Sequence[Path]) -> str:
 
 
 def pdf_bytes(letter: Letter, template_dirs: Sequence[Path]) -> bytes:
-    """The letter as a PDF document, in memory."""
+    """The letter as a PDF/A document, in memory."""
     from weasyprint import HTML
 
     html_path = find_template(template_dirs, HTML_TEMPLATE)
     css_path = find_template(template_dirs, CSS_FILE)
     css, font_config = _stylesheet(tuple(str(d) for d in template_dirs), file_stamp(css_path))
     document = HTML(string=html_text(letter, template_dirs), base_url=str(html_path.parent))
-    data: bytes = document.write_pdf(stylesheets=[css], font_config=font_config)
+    data: bytes = document.write_pdf(
+        stylesheets=[css], font_config=font_config, pdf_variant=PDF_VARIANT, uncompressed_pdf=False
+    )
     return data
 
 
-def write_pdf(letter: Letter, dest: Path, template_dirs: Sequence[Path]) -> str:
-    """Write the letter as PDF to `dest` (atomically); return the file's SHA-256."""
-    return atomic_write_bytes(dest, pdf_bytes(letter, template_dirs))
+def write_pdf(
+    letter: Letter, dest: Path, template_dirs: Sequence[Path], *, certificate: str = ""
+) -> str:
+    """Write the letter as PDF to `dest` (atomically), signed when a certificate is given;
+    return the file's SHA-256."""
+    data = pdf_bytes(letter, template_dirs)
+    if certificate:
+        from atip.letters.signing import sign_pdf
+
+        data = sign_pdf(
+            data, certificate, name=letter.signatory_name, location=letter.metadata.get("city", "")
+        )
+    return atomic_write_bytes(dest, data)

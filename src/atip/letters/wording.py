@@ -3,6 +3,7 @@ office may override, given only data; what they write is parsed into blocks afte
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -88,8 +89,51 @@ def render_wording(kind: str, context: dict[str, Any], template_dirs: Sequence[P
     )
 
 
+SALUTATION = "Bonjour,"
+CLOSING = "Veuillez recevoir nos salutations distinguées."
+# With the requester's courtesy title ("Madame"), when the office sets no formula of its own.
+SALUTATION_COURTESY = "{courtesy},"
+CLOSING_COURTESY = "Veuillez agréer, {courtesy}, nos salutations distinguées."
+_COURTESY = "{courtesy}"
+
+
+def formula(text: str, courtesy: str) -> str:
+    """A salutation or closing with the courtesy title put in; without one, taken out.
+
+    "Nous vous prions d'agréer, {courtesy}, nos salutations" reads "Nous vous prions d'agréer
+    nos salutations" without a title, and "{courtesy}," reads nothing at all.
+    """
+    if courtesy:
+        filled = text.replace(_COURTESY, courtesy)
+    else:
+        filled = re.sub(r",\s*\{courtesy\}\s*,\s*", " ", text)
+        filled = re.sub(r"\s*\{courtesy\}\s*", "", filled)
+    filled = " ".join(filled.split())
+    if not any(ch.isalpha() for ch in filled):
+        return ""
+    return capfirst(filled)
+
+
+def formulas(profile: Profile, courtesy: str) -> dict[str, str]:
+    """The salutation and the closing of a letter to someone of this courtesy title."""
+    salutation = profile.salutation or (SALUTATION_COURTESY if courtesy else SALUTATION)
+    closing = profile.closing or (CLOSING_COURTESY if courtesy else CLOSING)
+    return {"salutation": formula(salutation, courtesy), "closing": formula(closing, courtesy)}
+
+
+def no_break(text: str) -> str:
+    """A date that no line break may split: "6 février 2020" with no-break spaces."""
+    return text.replace(" ", french.NBSP)
+
+
 def wording_context(
-    letter_kind: str, case: LetterCase, profile: Profile, letter_date: date, act_title: str
+    letter_kind: str,
+    case: LetterCase,
+    profile: Profile,
+    letter_date: date,
+    act_title: str,
+    *,
+    published: bool = False,
 ) -> dict[str, Any]:
     """Everything a wording template may say, as plain text (user text cleaned, not escaped)."""
     decision = case.decision
@@ -106,26 +150,35 @@ def wording_context(
             "review_body_url",
         )
     }
-    org["review_body_address"] = ", ".join(
-        line.strip() for line in clean(profile.review_body_address).split("\n") if line.strip()
-    )
+    org["review_body_address"] = _one_line(profile.review_body_address)
+    offices = [(clean(n).strip(), _one_line(a)) for n, a in profile.review_offices]
+    offices = [(n, a) for n, a in offices if a]
+    if not offices and org["review_body_address"]:
+        offices = [("", org["review_body_address"])]
+    courtesy = "" if published else clean(case.requester_courtesy).strip()
+    long_date = lambda d: no_break(french.long_date(d))  # noqa: E731
     context: dict[str, Any] = {
         "letter_kind": letter_kind,
         "kind": case.kind,
         "org": org,
         "act_title": act_title,
+        "review_offices": offices,
+        "formula": formulas(profile, clean(courtesy).strip()),
+        "courtesy": courtesy,
         "reference": clean(case.reference),
-        "received": french.long_date(case.received_on),
+        "received": long_date(case.received_on),
         "clarified": (
-            french.date_in_letter(case.clarified_on, letter_date) if case.clarified_on else None
+            no_break(french.date_in_letter(case.clarified_on, letter_date))
+            if case.clarified_on
+            else None
         ),
         "subject": encode_subject(case.subject),
-        "response_due": french.long_date(case.response_due),
-        "extended_due": french.long_date(case.extended_due),
-        "decision_due": french.long_date(case.decision_due),
-        "extended_on": french.long_date(case.extended_on) if case.extended_on else None,
+        "response_due": long_date(case.response_due),
+        "extended_due": long_date(case.extended_due),
+        "decision_due": long_date(case.decision_due),
+        "extended_on": long_date(case.extended_on) if case.extended_on else None,
         "third_party_notified": (
-            french.long_date(case.third_party_notified_on) if case.third_party_notified_on else None
+            long_date(case.third_party_notified_on) if case.third_party_notified_on else None
         ),
         "outcome": decision.outcome if decision else None,
         "grounds": "",
@@ -142,6 +195,11 @@ def wording_context(
         context["links"] = [clean(u).strip() for u in decision.links if clean(u).strip()]
         context["referral_body"] = clean(decision.referral_body).strip()
     return context
+
+
+def _one_line(address: str) -> str:
+    """A postal address typed on several lines, on one: "525, boulevard …, Québec (Québec)"."""
+    return ", ".join(line.strip() for line in clean(address).split("\n") if line.strip())
 
 
 def check_decision(case: LetterCase, decision: DecisionData) -> None:

@@ -8,8 +8,10 @@ from dataclasses import replace
 from datetime import date
 from typing import Literal, cast
 
+from sqlmodel import Session, col, select
+
 from atip.law import deadlines
-from atip.register.models import Request
+from atip.register.models import Request, ThirdParty
 from atip.register.settings import Settings
 
 # The columns of `requests` that atip.law.deadlines computes from the facts.
@@ -56,6 +58,7 @@ def facts_of(req: Request) -> deadlines.Facts:
         third_party_notified_on=req.third_party_notified_on,
         observations_on=req.observations_on,
         decided_on=req.decided_on,
+        kind=req.kind,
     )
 
 
@@ -72,3 +75,35 @@ def check_new_facts(facts: deadlines.Facts, rules: deadlines.Rules) -> None:
     if facts.extended_on is not None:
         before = replace(facts, extended_on=None, decided_on=None)
         deadlines.check_extension(before, facts.extended_on, rules)
+
+
+def third_parties_of(session: Session, request_id: int | None) -> list[ThirdParty]:
+    """The third parties notified about a request, in the order they were recorded."""
+    query = (
+        select(ThirdParty)
+        .where(ThirdParty.request_id == request_id)
+        .order_by(col(ThirdParty.position))
+    )
+    return list(session.exec(query))
+
+
+def governing_third_party(
+    session: Session, req: Request, rules: deadlines.Rules
+) -> tuple[date | None, date | None]:
+    """(notified, observations) of the third party whose a. 49 period ends last: the
+    decision cannot be given before every third party's time limits have run."""
+    parties = third_parties_of(session, req.id)
+    if not parties:
+        return None, None
+    base = facts_of(req)
+
+    def due(party: ThirdParty) -> tuple[date, date]:
+        facts = replace(
+            base, third_party_notified_on=party.notified_on, observations_on=party.observations_on
+        )
+        ends = deadlines.compute(facts, rules).third_party_due
+        assert ends is not None
+        return ends, party.notified_on
+
+    last = max(parties, key=due)
+    return last.notified_on, last.observations_on

@@ -170,7 +170,7 @@ def _import(register: Recorder, path: Path, read_numbered_table: Callable[..., A
     for place, row in zip(places, rows, strict=True):
         get = _getter(row, index)
         try:
-            values, requester, articles = _prepare(get, rules, now)
+            values, requester, articles = _prepare(get, rules, now, register.not_after_today)
         except AtipError as exc:
             raise type(exc)(
                 _("{file}, {place}: {message}").format(
@@ -203,7 +203,10 @@ def _getter(row: tuple[str, ...], index: dict[str, int]) -> Callable[[str], str]
 
 
 def _prepare(
-    get: Callable[[str], str], rules: deadlines.Rules, now: datetime
+    get: Callable[[str], str],
+    rules: deadlines.Rules,
+    now: datetime,
+    not_after_today: Callable[[str, date | None], None],
 ) -> tuple[dict[str, Any], dict[str, Any], tuple[str, ...]]:
     def day(key: str) -> date | None:
         text = get(key)
@@ -228,7 +231,10 @@ def _prepare(
         keep_clock=_bool(get("keep_clock"), "keep_clock"),
         extended_on=day("extended_on"),
         decided_on=decided,
+        kind=kind,
     )
+    for field in ("received_on", "clarified_on", "extended_on", "decided_on"):
+        not_after_today(field, getattr(facts, field))
     check_new_facts(facts, rules)
     ref = get("ref")
     values: dict[str, Any] = {

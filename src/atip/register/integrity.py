@@ -100,11 +100,71 @@ def letter_problems(engine: Engine, workspace: Path) -> list[str]:
         actual = _sha256(path)
         if actual is None:
             problems.append(_("missing: {path} ({letter})").format(path=path, letter=what))
-        elif actual != sha:
+            continue
+        if actual != sha:
             problems.append(
                 _("changed: {path} ({letter}): its SHA-256 is not the one recorded").format(
                     path=path, letter=what
                 )
+            )
+        if path.suffix.lower() == ".pdf":
+            problems += [
+                _("signature: {path} ({letter}): {problem}").format(
+                    path=path, letter=what, problem=problem
+                )
+                for problem in signature_problems(path)
+            ]
+    return problems
+
+
+def signature_problems(path: Path) -> list[str]:
+    """What is wrong with the digital signatures of a PDF (none signed: nothing).
+
+    Each signature must be intact (the signed bytes unchanged), cryptographically valid, and
+    the last one must cover the whole file. Trust in the certificate is the office's to judge:
+    it is not checked here.
+    """
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return []
+    if b"/ByteRange" not in data:
+        return []  # not signed: pyHanko is not even imported
+    import io
+    import logging
+
+    from pyhanko.pdf_utils.misc import PdfReadError
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko.sign.validation.status import SignatureCoverageLevel
+    from pyhanko_certvalidator import ValidationContext
+
+    logging.getLogger("pyhanko").setLevel(logging.CRITICAL)
+    try:
+        signatures = PdfFileReader(io.BytesIO(data), strict=False).embedded_signatures
+    except (PdfReadError, ValueError, KeyError) as exc:
+        return [_("cannot read its signatures: {error}").format(error=exc)]
+    problems: list[str] = []
+    for number, signature in enumerate(signatures, 1):
+        try:
+            context = ValidationContext(trust_roots=[signature.signer_cert], allow_fetching=False)
+            status = validate_pdf_signature(signature, context)
+        except Exception as exc:  # a damaged signature fails in many ways; each is one line
+            problems.append(
+                _("signature {number} cannot be validated: {error}").format(
+                    number=number, error=str(exc).splitlines()[0] if str(exc) else type(exc)
+                )
+            )
+            continue
+        if not status.intact:
+            problems.append(
+                _("signature {number}: the signed content was changed").format(number=number)
+            )
+        elif not status.valid:
+            problems.append(_("signature {number} is not valid").format(number=number))
+        elif number == len(signatures) and status.coverage != SignatureCoverageLevel.ENTIRE_FILE:
+            problems.append(
+                _("signature {number} does not cover the whole file").format(number=number)
             )
     return problems
 

@@ -44,6 +44,7 @@ def add_event(
     field: str | None = None,
     old: JournalValue = None,
     new: JournalValue = None,
+    why: str | None = None,
 ) -> None:
     """Add one journal event to the session's transaction."""
     session.add(
@@ -55,5 +56,6 @@ def add_event(
             field=field,
             old=event_text(old),
             new=event_text(new),
+            why=why,
         )
     )

@@ -89,6 +89,7 @@ class Event(SQLModel, table=True):
     field: str | None = Field(default=None, max_length=64)
     old: str | None = None
     new: str | None = None
+    why: str | None = None  # the clerk's reason for a correction, a cancellation or a revision
 
 
 class Annex(SQLModel, table=True):

@@ -13,7 +13,7 @@ from atip.i18n import _, day
 from atip.register import db
 from atip.register.annexes import Section
 from atip.register.journal import PERSONAL
-from atip.register.models import Annex, Decision, Event, Request, Requester
+from atip.register.models import Annex, Decision, Event, Request, Requester, ThirdParty
 from atip.register.recorder import Recorder
 from atip.register.redaction import REDACTED, name_pattern, scrub
 
@@ -40,7 +40,7 @@ def purge_personal_information(register: Recorder, before: date, today: date | N
     Their traces in the request's own text go too (subject, the clerk's paragraphs, annex
     cells and titles, the journal's annex titles), replaced as in a published copy.
     """
-    today = today or date.today()
+    today = today or register.today
     if before > today:
         raise RefusedError(
             _(
@@ -57,6 +57,11 @@ def purge_personal_information(register: Recorder, before: date, today: date | N
             session.execute(
                 update(Requester)
                 .where(col(Requester.request_id).in_(chunk))
+                .values(name=None, address=None, email=None, courtesy=None)
+            )
+            session.execute(
+                update(ThirdParty)
+                .where(col(ThirdParty.request_id).in_(chunk))
                 .values(name=None, address=None, email=None)
             )
             session.execute(

@@ -8,7 +8,6 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -16,15 +15,30 @@ from atip.errors import InputError, NotFoundError, RefusedError
 from atip.i18n import _, day
 from atip.law import deadlines
 from atip.register import db, references
+from atip.register.amendments import Amendments
 from atip.register.annexes import Section
-from atip.register.facts import check_new_facts, computed_dates, facts_of, rules_of
-from atip.register.journal import PERSONAL, JournalValue, actor, add_event
-from atip.register.models import Annex, Decision, Request, Requester
-from atip.register.settings import Settings
-from atip.register.validation import check_email, check_link, check_reference, clean_text
+from atip.register.facts import check_new_facts, computed_dates, facts_of, third_parties_of
+from atip.register.journal import PERSONAL
+from atip.register.models import Annex, Decision, Request, Requester, ThirdParty
+from atip.register.validation import (
+    check_decision_content,
+    check_email,
+    check_link,
+    check_reference,
+    clean_text,
+)
 from atip.vocabulary import OUTCOMES, REQUEST_KINDS, label
 
 ArticleCheck = Callable[[Iterable[str]], None]
+
+
+@dataclass(frozen=True)
+class ThirdPartyIdentity:
+    """Who a third party is (a. 49): personal information, like the requester's."""
+
+    name: str | None = None
+    address: str | None = None
+    email: str | None = None
 
 
 @dataclass(frozen=True)
@@ -43,6 +57,7 @@ class NewRequest:
     accommodation: bool = False
     channel: str | None = None
     clerk: str | None = None
+    courtesy: str | None = None
     extended_on: date | None = None
     decided_on: date | None = None
     outcome: str | None = None
@@ -69,40 +84,9 @@ def check_kind(kind: str) -> None:
         )
 
 
-class Recorder:
-    """The writes of one workspace's register, made by one clerk."""
-
-    def __init__(self, engine: Engine, settings: Settings, who: str | None = None) -> None:
-        self.engine = engine
-        self.settings = settings
-        self.rules = rules_of(settings)
-        self.actor = who or actor()
-
-    # -- journal -------------------------------------------------------------------------
-    def event(
-        self,
-        session: Session,
-        req: Request,
-        action: str,
-        field: str | None = None,
-        old: JournalValue = None,
-        new: JournalValue = None,
-    ) -> None:
-        """Journal one change of `req` in the session's transaction."""
-        assert req.id is not None, "journal a request only once it has its id"
-        add_event(session, req.id, self.actor, action, field, old, new)
-
-    def _set(self, session: Session, req: Request, action: str, **changes: object) -> None:
-        """Change facts of a request, journal each change, recompute its dates."""
-        for name, value in changes.items():
-            old = getattr(req, name)
-            if old != value:
-                setattr(req, name, value)
-                self.event(session, req, action, name, old, value)  # type: ignore[arg-type]
-        facts = facts_of(req)
-        deadlines.check_facts(facts, self.rules)
-        for name, value in computed_dates(facts, self.rules).items():
-            setattr(req, name, value)
+class Recorder(Amendments):
+    """The writes of one workspace's register, made by one clerk: each validates, then runs in
+    one transaction that journals what it changed."""
 
     # -- a new request -------------------------------------------------------------------
     def create(self, new: NewRequest) -> str:
@@ -117,7 +101,10 @@ class Recorder:
             keep_clock=new.keep_clock,
             extended_on=new.extended_on,
             decided_on=new.decided_on,
+            kind=new.kind,
         )
+        for field in ("received_on", "clarified_on", "extended_on", "decided_on"):
+            self.not_after_today(field, getattr(facts, field))
         check_new_facts(facts, self.rules)
         dates = computed_dates(facts, self.rules)
         reference = check_reference(new.reference) if new.reference else None
@@ -162,6 +149,7 @@ class Recorder:
                     name=name,
                     address=clean_text(new.address, _("the address")),
                     email=check_email(new.email),
+                    courtesy=clean_text(new.courtesy, _("the courtesy title")),
                 )
             )
             if new.decided_on is not None:
@@ -182,7 +170,7 @@ class Recorder:
     def clarify(self, reference: str, on: date, keep_clock: bool = False) -> None:
         """Record the date the requester made the request precise (a. 42)."""
         with db.transaction(self.engine) as session:
-            req = references.request_by_reference(session, reference)
+            req = self.open_request(session, reference)
             _refuse_if_decided(
                 req, _("cannot clarify request {reference}: it was decided on {day}")
             )
@@ -198,25 +186,51 @@ class Recorder:
     def extend(self, reference: str, on: date) -> None:
         """Record the notice of the 10-day extension (a. 47, last paragraph)."""
         with db.transaction(self.engine) as session:
-            req = references.request_by_reference(session, reference)
+            req = self.open_request(session, reference)
+            self.not_after_today("extended_on", on)
             deadlines.check_extension(facts_of(req), on, self.rules)
             self._set(session, req, "extended", extended_on=on)
 
-    def third_party(self, reference: str, notified: date, observations: date | None) -> None:
-        """Record the notice to a third party (a. 49) and, when known, its observations."""
+    def third_party(
+        self,
+        reference: str,
+        notified: date,
+        observations: date | None,
+        party: ThirdPartyIdentity | None = None,
+    ) -> None:
+        """Record the notice to a third party (a. 49) and, when known, its observations.
+
+        Without a name, the request's one unnamed third party, as before; with a name, that
+        third party, added the first time. Each has its own 20 days for observations, and the
+        decision waits for the last of them.
+        """
+        self.not_after_today("third_party_notified_on", notified)
+        self.not_after_today("observations_on", observations)
+        identity = party or ThirdPartyIdentity()
+        name = clean_text(identity.name, _("the third party's name"))
         with db.transaction(self.engine) as session:
-            req = references.request_by_reference(session, reference)
-            if req.third_party_notified_on is None:
+            req = self.open_request(session, reference)
+            assert req.id is not None
+            parties = third_parties_of(session, req.id)
+            found = next((p for p in parties if p.name == name), None)
+            if found is None:
                 deadlines.check_third_party(facts_of(req), notified, self.rules)
-            elif req.third_party_notified_on != notified:
+                found = ThirdParty(
+                    request_id=req.id,
+                    position=len(parties) + 1,
+                    name=name,
+                    address=clean_text(identity.address, _("the third party's address")),
+                    email=check_email(identity.email),
+                    notified_on=notified,
+                )
+                session.add(found)
+                self.event(session, req, "third-party", "third_party", None, PERSONAL)
+                self.event(session, req, "third-party", "third_party_notified_on", None, notified)
+            elif found.notified_on != notified:
                 raise RefusedError(
                     _(
                         "request {reference}: the third party was notified on {day}, not {other}"
-                    ).format(
-                        reference=reference,
-                        day=day(req.third_party_notified_on),
-                        other=day(notified),
-                    )
+                    ).format(reference=reference, day=day(found.notified_on), other=day(notified))
                 )
             else:
                 _refuse_if_decided(
@@ -226,13 +240,18 @@ class Recorder:
                         "it was decided on {day}"
                     ),
                 )
-            self._set(
-                session,
-                req,
-                "third-party",
-                third_party_notified_on=notified,
-                observations_on=observations if observations else req.observations_on,
-            )
+            if observations is not None and observations != found.observations_on:
+                self.event(
+                    session,
+                    req,
+                    "third-party",
+                    "observations_on",
+                    found.observations_on,
+                    observations,
+                )
+                found.observations_on = observations
+            session.flush()
+            self.recompute(session, req)
 
     def decide(
         self,
@@ -244,36 +263,73 @@ class Recorder:
         body: str = "",
         referral_body: str | None = None,
         cited_check: ArticleCheck | None = None,
+        revise: str | None = None,
     ) -> None:
-        """Record the decision; `cited_check` refuses articles the office has no text for."""
+        """Record the decision; `cited_check` refuses articles the office has no text for.
+
+        With `revise` (the reason), a new decision replaces the recorded one, after mediation
+        or on the Commission's order: the old one stays in the journal, and the decision letter
+        is due again.
+        """
         check_outcome(outcome)
         if cited_check is not None:
             cited_check(articles)
         for link in links:
             check_link(link)
+        self.not_after_today("decided_on", on)
+        referral = clean_text(referral_body, _("the competent body"))
         with db.transaction(self.engine) as session:
-            req = references.request_by_reference(session, reference)
-            _refuse_if_decided(req, _("cannot decide request {reference}: it was decided on {day}"))
-            cited = _with_suppression_articles(session, req, list(articles))
-            self._set(session, req, "decided", decided_on=on, outcome=outcome)
+            req = self.open_request(session, reference)
             assert req.id is not None
-            session.add(
-                Decision(
-                    request_id=req.id,
-                    decided_on=on,
-                    outcome=outcome,
-                    articles=",".join(cited),
-                    links=json.dumps(list(links)),
-                    body=body,
-                    referral_body=referral_body,
+            if revise is None:
+                _refuse_if_decided(
+                    req,
+                    _(
+                        "cannot decide request {reference}: it was decided on {day} "
+                        "(use --revise to replace the decision)"
+                    ),
                 )
+            cited = _with_suppression_articles(session, req, list(articles))
+            check_decision_content(
+                req.reference, outcome, cited, referral, body, len(annex_rows(session, req.id))
             )
+            content = {
+                "decided_on": on,
+                "outcome": outcome,
+                "articles": ",".join(cited),
+                "links": json.dumps(list(links)),
+                "body": body,
+                "referral_body": referral,
+            }
+            if revise is not None:
+                self._revise(session, req, content, revise)
+                return
+            self._set(session, req, "decided", decided_on=on, outcome=outcome)
+            session.add(Decision(request_id=req.id, **content))  # type: ignore[arg-type]
             self.event(session, req, "decided", "articles", None, ",".join(cited) or None)
+
+    def _revise(self, session: Session, req: Request, content: dict[str, object], why: str) -> None:
+        decision = session.get(Decision, req.id)
+        if decision is None or req.decided_on is None:
+            raise RefusedError(
+                _("request {reference} has no decision to revise").format(reference=req.reference)
+            )
+        reason = clean_text(why, _("the reason"), required=True)
+        for name, value in content.items():
+            old = getattr(decision, name)
+            if old != value:
+                setattr(decision, name, value)
+                if name != "decided_on":  # journaled with the request's own date below
+                    self.event(session, req, "revised", name, old, value, reason)  # type: ignore[arg-type]
+        req.outcome = str(content["outcome"])
+        self._set(session, req, "revised", reason, decided_on=content["decided_on"])
 
     def review(self, reference: str, filed: date) -> None:
         """Record that the requester applied to the Commission for review (a. 135)."""
+        self.not_after_today("review_filed_on", filed)
         with db.transaction(self.engine) as session:
             req = references.request_by_reference(session, reference)
+            self.refuse_if_void(req)
             if req.review_filed_on is not None:
                 raise RefusedError(
                     _("request {reference}: a review was already filed on {day}").format(
@@ -300,6 +356,7 @@ class Recorder:
         """Attach a data section after the others; returns its number."""
         with db.transaction(self.engine) as session:
             req = references.request_by_reference(session, reference)
+            self.refuse_if_void(req)
             assert req.id is not None
             count = len(annex_rows(session, req.id))
             session.add(Annex(request_id=req.id, position=count + 1, section=section.to_json()))

@@ -35,6 +35,20 @@ class Settings:
     review_body: str = "Commission d'accès à l'information du Québec"
     review_body_url: str = DEFAULT_REVIEW_URL
     review_body_address: str = ""
+    review_body_address_quebec: str = ""
+    review_body_address_montreal: str = ""
+    review_body_offices: str = "both"
+    address: str = ""
+    phone: str = ""
+    website: str = ""
+    logo: str = ""
+    signatory_courtesy: str = ""
+    signatory_contact: str = ""
+    signature_image: str = ""
+    certificate: str = ""
+    salutation: str = ""
+    closing: str = ""
+    reference_after_subject: bool = False
     reference_format: str = "{seq}"
     proclaimed: dict[date, str] = field(default_factory=dict)
     saturdays_closed: bool = False
@@ -58,11 +72,25 @@ SETTINGS: dict[tuple[str, str], tuple[str, type]] = {
     ("organisation", "unit"): ("unit", str),
     ("organisation", "short_name"): ("short_name", str),
     ("organisation", "city"): ("city", str),
+    ("organisation", "address"): ("address", str),
+    ("organisation", "phone"): ("phone", str),
+    ("organisation", "website"): ("website", str),
+    ("organisation", "logo"): ("logo", str),
     ("signatory", "name"): ("signatory_name", str),
     ("signatory", "title"): ("signatory_title", str),
+    ("signatory", "courtesy"): ("signatory_courtesy", str),
+    ("signatory", "contact"): ("signatory_contact", str),
+    ("signatory", "signature_image"): ("signature_image", str),
+    ("signatory", "certificate"): ("certificate", str),
+    ("letters", "salutation"): ("salutation", str),
+    ("letters", "closing"): ("closing", str),
+    ("letters", "reference_after_subject"): ("reference_after_subject", bool),
     ("review_body", "name"): ("review_body", str),
     ("review_body", "url"): ("review_body_url", str),
     ("review_body", "address"): ("review_body_address", str),
+    ("review_body", "address_quebec"): ("review_body_address_quebec", str),
+    ("review_body", "address_montreal"): ("review_body_address_montreal", str),
+    ("review_body", "offices"): ("review_body_offices", str),
     ("references", "format"): ("reference_format", str),
     ("deadlines", "saturdays_closed"): ("saturdays_closed", bool),
     ("deadlines", "clarification_restarts_clock"): ("clarification_restarts_clock", bool),
@@ -81,15 +109,32 @@ name = "{name}"
 unit = "{unit}"                 {unit_note}
 short_name = "{short_name}"     {short_name_note}
 city = "{city}"                 {city_note}
+# address = "…"                 {address_note}
+# phone = "…"
+# website = "…"
+# logo = "templates/logo.png"   {logo_note}
 
 [signatory]
 name = "{signatory}"
 title = "Responsable de l'accès aux documents et de la protection des renseignements personnels"
+# courtesy = "Mme"              {courtesy_note}
+# contact = "…"                 {contact_note}
+# signature_image = "templates/signature.png"   {signature_note}
+# certificate = "signature.p12" {certificate_note}
+
+[letters]
+{formulas_note}
+# salutation = "{{courtesy}},"
+# closing = "Veuillez agréer, {{courtesy}}, nos salutations distinguées."
+# reference_after_subject = false   {reference_note}
 
 [review_body]
 name = "Commission d'accès à l'information du Québec"
 url = "{review_url}"
-# address = "525, boulevard René-Lévesque Est, bureau 2.36, Québec (Québec) G1R 5S9"
+{offices_note}
+# address_quebec = "…"
+# address_montreal = "…"
+# offices = "both"              {offices_choice_note}
 
 [references]
 {format_note}
@@ -130,6 +175,27 @@ def template_comments() -> dict[str, str]:
         "unit_note": _("second letterhead line"),
         "short_name_note": _("used in sentences"),
         "city_note": _("place of signature"),
+        "address_note": _("letterhead: postal address (lines separated by \\n), phone, web site"),
+        "logo_note": _("letterhead image, a path in the workspace"),
+        "courtesy_note": _("before the signatory's name"),
+        "contact_note": _("the responsable's contact line, under the signature"),
+        "signature_note": _("the signature's image, a path in the workspace"),
+        "certificate_note": _(
+            "PKCS#12 file that signs the PDF letters;\nits password comes from "
+            "ATIP_SIGNING_PASSWORD, never from this file"
+        ),
+        "formulas_note": _(
+            "Salutation and closing; {courtesy} is the requester's courtesy title (Madame), "
+            'taken out\nwhen there is none. Defaults: "Bonjour," and "Veuillez recevoir '
+            'nos salutations distinguées.",\nor with a courtesy title "Madame," and '
+            '"Veuillez agréer, Madame, nos salutations distinguées."'
+        ),
+        "reference_note": _("true: N/Réf. after Objet"),
+        "offices_note": _(
+            "The Commission's offices named in the review paragraph (copy their addresses from "
+            "its web site)."
+        ),
+        "offices_choice_note": _('"quebec", "montreal" or "both"'),
         "format_note": _(
             '{seq} is the next number, {year} the year of receipt, e.g. "{year}-{seq:04d}".'
         ),
@@ -208,6 +274,12 @@ def load_settings(workspace: Path) -> Settings:
         raise InputError(
             _('{path}: {setting} must be "fr" or "en"').format(
                 path=path, setting="[interface] language"
+            )
+        )
+    if values.get("review_body_offices", "both") not in ("quebec", "montreal", "both"):
+        raise InputError(
+            _('{path}: {setting} must be "quebec", "montreal" or "both"').format(
+                path=path, setting="[review_body] offices"
             )
         )
     _check_timezone(str(values.get("timezone", "America/Montreal")), path)

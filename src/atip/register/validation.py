@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
-from atip.errors import InputError
+from atip.errors import InputError, RefusedError
 from atip.i18n import _
+from atip.vocabulary import label
 
 _REFERENCE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 # One plain address: no spaces, control characters, brackets or separators.
 _EMAIL_PART = r"[^@\s\x00-\x1f\x7f<>(),;:\"]+"
 _EMAIL = re.compile(rf"^{_EMAIL_PART}@{_EMAIL_PART}\.[^@\s\x00-\x1f\x7f<>(),;:\".]+$")
 _LINK = re.compile(r"^(https?://|www\.)\S+$")
+# "[[annexe 2]]" on a line of the decision's text places annex 2 there.
+ANNEX_MARK = re.compile(r"\[\[\s*annexe\s+(\d+)\s*\]\]", re.IGNORECASE)
+# Articles cited in support of an answer rather than as a ground of refusal.
+NOT_GROUNDS = ("1", "13")
 
 
 def clean_text(value: str | None, what: str, *, required: bool = False) -> str | None:
@@ -75,3 +81,36 @@ def split_articles(text: str | None) -> tuple[str, ...]:
         if number not in out:
             out.append(number)
     return tuple(out)
+
+
+def check_decision_content(
+    reference: str,
+    outcome: str,
+    articles: Sequence[str],
+    referral_body: str | None,
+    body: str,
+    annex_count: int,
+) -> None:
+    """Refuse, when it is recorded, a decision that could never become a letter: a refusal
+    without the articles that ground it (a. 50), a referral without the competent body
+    (a. 48), or a text that places an annex the request does not have."""
+    if outcome in ("partial", "refused") and not [a for a in articles if a not in NOT_GROUNDS]:
+        raise RefusedError(
+            _(
+                "a {outcome} decision must cite the articles that ground the refusal (a. 50): "
+                "give --articles"
+            ).format(outcome=label("outcome", outcome))
+        )
+    if outcome == "referred" and not (referral_body or "").strip():
+        raise RefusedError(
+            _("a referral must name the competent body (a. 48): give --referral-body")
+        )
+    for match in ANNEX_MARK.finditer(body):
+        number = int(match.group(1))
+        if not 1 <= number <= annex_count:
+            raise RefusedError(
+                _(
+                    "the decision text of {reference} places [[annexe {number}]] but the request "
+                    "has {count} annex(es): add it with `atip annex add` first"
+                ).format(reference=reference, number=number, count=annex_count)
+            )

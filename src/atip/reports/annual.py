@@ -31,6 +31,7 @@ FIGURES = (
     ("received", N_("Requests received")),
     ("decided", N_("Requests processed")),
     ("pending", N_("Still being processed")),
+    ("withdrawn", N_("Withdrawn by the requester")),
     ("deemed_refusals", N_("No decision after the time limit (deemed refusal, a. 52)")),
     ("within_20_days", N_("Processed within 20 days")),
     ("within_30_days", N_("Processed in 21 to 30 days")),
@@ -73,8 +74,10 @@ def annual(engine: Engine, label: str, as_of: date) -> dict[str, Any]:
     kind, received = col(Request.kind), col(Request.received_on)
     decided_on, outcome = col(Request.decided_on), col(Request.outcome)
     response_due, extended_due = col(Request.response_due), col(Request.extended_due)
-    in_year = and_(received >= first, received <= last)  # the received_on index
+    # A void entry (made in error) is in no statistic.
+    in_year = and_(received >= first, received <= last, col(Request.voided_on).is_(None))
     decided = decided_on.is_not(None)
+    withdrawn = col(Request.withdrawn_on).is_not(None)
     counts = (
         select(
             kind,
@@ -83,9 +86,10 @@ def annual(engine: Engine, label: str, as_of: date) -> dict[str, Any]:
             _flag(and_(decided, decided_on <= response_due)),
             _flag(and_(decided, decided_on > response_due, decided_on <= extended_due)),
             _flag(and_(decided, decided_on > extended_due)),
-            _flag(and_(decided_on.is_(None), col(Request.decision_due) < as_of)),
+            _flag(and_(decided_on.is_(None), ~withdrawn, col(Request.decision_due) < as_of)),
             _flag(col(Request.accommodation)),
             _flag(col(Request.review_filed_on).is_not(None)),
+            _flag(and_(withdrawn, decided_on.is_(None))),
         )
         .where(in_year)
         .group_by(kind)
@@ -103,13 +107,25 @@ def annual(engine: Engine, label: str, as_of: date) -> dict[str, Any]:
     report: dict[str, Any] = {"fiscal_year": label, **{k: _empty() for k in KINDS}}
     with engine.connect() as conn:
         for row in conn.execute(counts):
-            name, n_received, n_decided, w20, w30, beyond, deemed, accommodations, reviews = row
+            (
+                name,
+                n_received,
+                n_decided,
+                w20,
+                w30,
+                beyond,
+                deemed,
+                accommodations,
+                reviews,
+                n_withdrawn,
+            ) = row
             if name not in report:
                 continue
             report[name].update(
                 received=int(n_received),
                 decided=int(n_decided),
-                pending=int(n_received) - int(n_decided),
+                pending=int(n_received) - int(n_decided) - int(n_withdrawn or 0),
+                withdrawn=int(n_withdrawn or 0),
                 deemed_refusals=int(deemed or 0),
                 within_20_days=int(w20 or 0),
                 within_30_days=int(w30 or 0),
@@ -139,7 +155,7 @@ def monthly_received(engine: Engine, label: str) -> dict[str, list[int]]:
     month = extract("month", received)
     query = (
         select(col(Request.kind), month, func.count())
-        .where(received >= first, received <= last)
+        .where(received >= first, received <= last, col(Request.voided_on).is_(None))
         .group_by(col(Request.kind), month)
     )
     months = {kind: [0] * 12 for kind in KINDS}
@@ -191,6 +207,7 @@ def _empty() -> dict[str, Any]:
         "received": 0,
         "decided": 0,
         "pending": 0,
+        "withdrawn": 0,
         "deemed_refusals": 0,
         "within_20_days": 0,
         "within_30_days": 0,

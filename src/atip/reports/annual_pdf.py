@@ -157,7 +157,8 @@ def annual_pdf(
     fonts = FontConfiguration()
     css = CSS(filename=str(find_template(template_dirs, STYLESHEET)), font_config=fonts)
     base = find_template(template_dirs, TEMPLATE).parent
+    # PDF/A-3, level A (tagged), as the letters: the report is a public record too.
     pdf: bytes = HTML(string=html, base_url=str(base)).write_pdf(
-        stylesheets=[css], font_config=fonts
+        stylesheets=[css], font_config=fonts, pdf_variant="pdf/a-3a"
     )
     return pdf

@@ -41,9 +41,37 @@ def spec(name: str) -> dict[str, Any]:
     return tomllib.loads((folder(name) / "request.toml").read_text(encoding="utf-8"))
 
 
-def profile() -> Profile:
-    """The ministry of the seeds, signed by its access officer as printed there."""
+def settings(name: str) -> dict[str, Any]:
+    """The atip.toml settings of one seed, as Settings field names (its [settings] tables)."""
+    from atip.register.settings import SETTINGS
+
+    tables = spec(name).get("settings", {})
+    values: dict[str, Any] = {}
+    for (table, key), (field_name, _kind) in SETTINGS.items():
+        if key in tables.get(table, {}):
+            values[field_name] = tables[table][key]
+    return values
+
+
+# Settings fields that are Profile fields of the same name and meaning.
+_PROFILE_SETTINGS = (
+    "signatory_courtesy",
+    "signatory_contact",
+    "address",
+    "phone",
+    "website",
+    "salutation",
+    "closing",
+    "reference_after_subject",
+)
+
+
+def profile(name: str | None = None) -> Profile:
+    """The ministry of the seeds, signed by its access officer as printed there; with a seed's
+    name, under that seed's own settings."""
     data = tomllib.loads((HERE / "profile.toml").read_text(encoding="utf-8"))
+    if name is not None:
+        data.update({k: v for k, v in settings(name).items() if k in _PROFILE_SETTINGS})
     return Profile(**data)
 
 
@@ -96,6 +124,7 @@ def load(name: str) -> DemoLetter:
         requester_name=requester["name"],
         requester_address=requester.get("address", "").strip(),
         requester_email=requester.get("email"),
+        requester_courtesy=requester.get("courtesy", ""),
         response_due=data["response_due"],
         extended_due=data["extended_due"],
         decision_due=data["decision_due"],
@@ -104,4 +133,4 @@ def load(name: str) -> DemoLetter:
         decision=decision,
         sections=sections(name),
     )
-    return DemoLetter(name, case, profile(), data["letter_date"])
+    return DemoLetter(name, case, profile(name), data["letter_date"])

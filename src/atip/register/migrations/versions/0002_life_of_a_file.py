@@ -1,4 +1,5 @@
-"""The life of a file: courtesy titles, withdrawal, void entries, third parties, fees.
+"""The life of a file: courtesy titles, withdrawal, void entries, third parties, fees, and
+the reason given for each correction in the journal.
 
 Revision ID: 0002
 Revises: 0001
@@ -16,6 +17,8 @@ down_revision = "0001"
 def upgrade() -> None:
     with op.batch_alter_table("requesters") as batch:
         batch.add_column(sa.Column("courtesy", sa.String(length=64), nullable=True))
+    with op.batch_alter_table("events") as batch:
+        batch.add_column(sa.Column("why", sa.Text(), nullable=True))
     with op.batch_alter_table("requests") as batch:
         batch.add_column(sa.Column("withdrawn_on", sa.Date(), nullable=True))
         batch.add_column(sa.Column("voided_on", sa.Date(), nullable=True))
@@ -60,5 +63,7 @@ def downgrade() -> None:
         batch.drop_column("void_reason")
         batch.drop_column("voided_on")
         batch.drop_column("withdrawn_on")
+    with op.batch_alter_table("events") as batch:
+        batch.drop_column("why")
     with op.batch_alter_table("requesters") as batch:
         batch.drop_column("courtesy")
