@@ -29,8 +29,6 @@ FORMATS = {"pdf": ("pdf",), "docx": ("docx",), "both": ("docx", "pdf")}
 # The Commission's two offices, by the code `[review_body] offices` names them; their
 # addresses come from atip.toml (`address_quebec`, `address_montreal`).
 REVIEW_OFFICES = (("quebec", "Québec"), ("montreal", "Montréal"))
-# An article known current only to a date this long before the letter is worth a warning.
-STALE_AFTER_DAYS = 180
 
 
 def workspace_file(settings: Settings, name: str, setting: str) -> str:
@@ -418,9 +416,7 @@ def cited_articles(case: Any, kind: str) -> list[str]:
 
 def article_warnings(case: Any, kind: str, on: date, workspace: Path) -> tuple[str, ...]:
     """One line for each cited article whose text is unverified or known current only to a
-    date well before the letter (the letter is still written: the clerk checks the text)."""
-    from datetime import timedelta
-
+    date well before the letter (`LawLibrary.warnings_on`); the letter is still written."""
     from atip.errors import AtipError
     from atip.law.articles import default_library
 
@@ -431,23 +427,11 @@ def article_warnings(case: Any, kind: str, on: date, workspace: Path) -> tuple[s
     lines: list[str] = []
     for number in numbers:
         try:
-            version = law.text_on(number, on)
+            found = law.warnings_on(number, on)
         except AtipError:
             continue  # refused when the letter is built, with its own message
-        if not version.verified:
-            lines.append(
-                _(
-                    "article {number}: its text is not verified against LégisQuébec; check it "
-                    "before sending the letter"
-                ).format(number=version.number)
-            )
-        elif version.current_to < on - timedelta(days=STALE_AFTER_DAYS):
-            lines.append(
-                _(
-                    "article {number}: its text is known current only to {date}; check it on "
-                    "LégisQuébec before sending the letter"
-                ).format(number=version.number, date=day(version.current_to))
-            )
+        if found:
+            lines.append(found[0].message)  # one line per article: unverified says enough
     return tuple(lines)
 
 
