@@ -252,9 +252,12 @@ def journal_lines(events: list[dict[str, Any]], timezone: str) -> list[str]:
     for e in events:
         action = _(ACTIONS[e["action"]]) if e["action"] in ACTIONS else e["action"]
         change = ""
-        if e["field"]:
+        if e["action"] in ("letter", "published"):
+            change = " — " + _letter_value(e["new"])
+        elif e["field"]:
             field = _(FIELDS[e["field"]]) if e["field"] in FIELDS else e["field"]
-            change = f" — {field} : {_value(e['old'])} → {_value(e['new'])}"
+            old, new = _value(e["old"], e["field"]), _value(e["new"], e["field"])
+            change = f" — {field} : {old} → {new}"
             if language() == "en":
                 change = change.replace(" : ", ": ")
             else:
@@ -267,10 +270,24 @@ def journal_lines(events: list[dict[str, Any]], timezone: str) -> list[str]:
     return out
 
 
-def _value(stored: str | None) -> str:
+def _letter_value(stored: str | None) -> str:
+    """An issued letter as the journal shows it: its kind and date, not its hashes."""
+    import json
+
+    try:
+        issued = json.loads(stored or "{}")
+    except ValueError:
+        return stored or ""
+    kind = label("letter", str(issued.get("kind", "")))
+    return f"{kind}, {_value(issued.get('date'))}"
+
+
+def _value(stored: str | None, field: str = "") -> str:
     """A journaled value as a clerk reads it."""
     if stored is None or stored == "":
         return "—"
+    if field in ("outcome", "kind"):
+        return label(field, stored)
     if stored == PERSONAL:
         return _("(personal information)")
     if len(stored) == 10 and stored[4] == "-" and stored[7] == "-":

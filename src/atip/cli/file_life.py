@@ -158,9 +158,11 @@ def _say_reissue(app: App, ref: str) -> None:
 
     kinds = app.reader.show(ref, today())["letters_to_reissue"]
     if kinds:
+        from atip.vocabulary import typed_word
+
         words = ", ".join(label("letter", k) for k in kinds)
         click.echo(
-            _("letters to issue again: {kinds} (atip letter {ref} --kind KIND --reissue)").format(
-                kinds=words, ref=ref
+            _("letters to issue again: {kinds} (atip letter {ref} --kind {kind} --reissue)").format(
+                kinds=words, ref=ref, kind=typed_word("letter", kinds[0])
             )
         )
