@@ -7,7 +7,8 @@ and every goal is a ratio to a baseline measured in the same run on the same mac
   `atip request show REF` / `python -c "import sqlmodel"` (goal <= 1.3);
 - scale: `atip request import` of a 100,000-request register (goal < 10 s), then
   `request list --overdue --json`, `report deadlines --format json` and `report annual` on it,
-  each within 2x the `import sqlmodel` baseline, on SQLite and on PostgreSQL;
+  each within 2x the `import sqlmodel` baseline, on SQLite and on PostgreSQL; and the whole
+  list as a terminal table within 1.5x the same list as CSV (`request list` / `--csv`);
 - render: one decision letter by `atip letter` (PDF, then DOCX) against weasyprint and docxtpl
   rendering the same content directly (goal <= 1.3);
 - letters: 200 decision letters to PDF on every core vs one process (goal >= 1.6x faster).
@@ -351,7 +352,14 @@ def bench_scale(
                     "report", "deadlines", "--format", "json", "--as-of", AS_OF
                 )
                 commands["annual"] = atip("report", "annual", "--fiscal-year", FISCAL_YEAR)
+            # Every request, as a terminal table and as CSV (issue 16: the table within 1.5x).
+            commands["table"] = atip("request", "list", "--as-of", AS_OF)
+            commands["csv"] = atip("request", "list", "--csv", "--as-of", AS_OF)
             times = medians(commands, env, max(reps, 5), cwd=folder)
+            shown = compare(section, f"request list, table ({rows:,} rows)", times, "table", "csv",
+                            "request list --csv", 1.5)  # fmt: skip
+            shown.note = "load average {:.2f} {:.2f} {:.2f}".format(*os.getloadavg())
+            results.append(shown)
             names = {
                 "list": "request list --overdue --json",
                 "deadlines": "report deadlines --format json",

@@ -56,13 +56,15 @@ class Workspace:
     backend: str
     env: dict[str, str]
 
-    def run(self, *args: str, input: str | None = None) -> Result:
-        """Run the real CLI in this workspace; stdout and stderr kept apart."""
+    def run(
+        self, *args: str, input: str | None = None, env: dict[str, str] | None = None
+    ) -> Result:
+        """Run the real CLI in this workspace; stdout and stderr kept apart (`env` added)."""
         runner = CliRunner()
         return runner.invoke(
             cli,
             ["--workspace", str(self.path), *args],
-            env=self.env,
+            env={**self.env, **(env or {})},
             input=input,
             catch_exceptions=False,
         )

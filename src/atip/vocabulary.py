@@ -13,7 +13,17 @@ Outcome = Literal["granted", "partial", "refused", "not-held", "referred", "mixe
 Status = Literal[
     "open", "extended", "third-party", "overdue", "decided", "closed", "withdrawn", "void"
 ]
-LetterKind = Literal["acknowledgement", "extension", "decision"]
+LetterKind = Literal[
+    "acknowledgement",
+    "extension",
+    "decision",
+    "precision",
+    "referral",
+    "third-party-notice",
+    "third-party-decision",
+    "fees",
+    "withdrawal",
+]
 
 REQUEST_KINDS: Final = ("documents", "personal", "rectification")
 OUTCOMES: Final = ("granted", "partial", "refused", "not-held", "referred", "mixed")
@@ -27,7 +37,20 @@ STATUSES: Final = (
     "withdrawn",
     "void",
 )
-LETTER_KINDS: Final = ("acknowledgement", "extension", "decision")
+LETTER_KINDS: Final = (
+    "acknowledgement",
+    "extension",
+    "decision",
+    "precision",
+    "referral",
+    "third-party-notice",
+    "third-party-decision",
+    "fees",
+    "withdrawal",
+)
+# Letters of one kind to several addressees are issued and journaled as KIND_RECIPIENT:
+# `third-party-notice_requester`, `third-party-notice_1` (the first third party recorded).
+RECIPIENT_SEPARATOR: Final = "_"
 
 # Requests for one's own personal information, to see it or to correct it (a. 83, 89): their time
 # limits are those of a. 98, the same 20 days and at most 10 more as a. 47 for documents.
@@ -36,6 +59,10 @@ PERSONAL_INFORMATION_KINDS: Final = ("personal", "rectification")
 ENDED_STATUSES: Final = ("decided", "closed", "withdrawn", "void")
 # a. 49: a decision that gives access becomes executory 15 days after it is mailed.
 GIVES_ACCESS: Final = ("granted", "partial", "mixed")
+# Articles cited in support of an answer (a. 1, 13) rather than as a ground of refusal.
+NOT_GROUNDS: Final = ("1", "13")
+# Outcomes whose decision must name the articles that ground the refusal (a. 50).
+GROUNDS_REQUIRED: Final = ("partial", "refused")
 # Outcomes whose cited articles are grounds of refusal (a. 50): the law annex heads them so.
 REFUSAL_OUTCOMES: Final = ("partial", "refused", "mixed")
 # Outcomes by which documents go with the letter ("ci-joint"), so it carries "p. j.".
@@ -76,6 +103,12 @@ FRENCH: Final[dict[str, dict[str, tuple[str, ...]]]] = {
         "acknowledgement": ("accusé de réception", "accusé", "accuse-reception"),
         "extension": ("prolongation", "avis de prolongation"),
         "decision": ("décision",),
+        "precision": ("demande de précisions", "précisions", "précision"),
+        "referral": ("renvoi", "avis de renvoi", "transfert"),
+        "third-party-notice": ("avis au tiers", "avis-tiers"),
+        "third-party-decision": ("décision au tiers", "décision-tiers"),
+        "fees": ("frais", "estimation des frais"),
+        "withdrawal": ("désistement", "confirmation de désistement", "retrait"),
     },
 }
 CODES: Final[dict[str, tuple[str, ...]]] = {
@@ -104,14 +137,26 @@ def code_of(what: str, typed: str) -> str | None:
 
 
 def typed_word(what: str, code: str) -> str:
-    """The word to type for a code in the interface language: `non-détenu`, `granted`."""
+    """The word to type for a code in the interface language: `non-détenu`, `granted`
+    (for a letter to one addressee, `third-party-notice_1`, its kind's word)."""
+    if what == "letter":
+        code = code.split(RECIPIENT_SEPARATOR, 1)[0]
     return label(what, code).replace(" ", "-")
 
 
 def label(what: str, code: str) -> str:
-    """The word a clerk reads for a code: French in French, the code itself in English."""
+    """The word a clerk reads for a code: French in French, the code itself in English.
+
+    A letter to one of several addressees (`third-party-notice_1`) reads "avis au tiers (1)",
+    and `…_requester` "avis au tiers (requérant)".
+    """
     from atip.i18n import language
 
+    if what == "letter" and RECIPIENT_SEPARATOR in code:
+        kind, recipient = code.split(RECIPIENT_SEPARATOR, 1)
+        if recipient == "requester" and language() == "fr":
+            recipient = "requérant"
+        return f"{label(what, kind)} ({recipient})"
     if language() == "fr":
         words = FRENCH.get(what, {}).get(code)
         if words:

@@ -35,12 +35,12 @@ DATES = (
 )
 
 
-def show(ws: Workspace, ref: str, *extra: str) -> dict:
-    return json.loads(ws.ok("request", "show", ref, "--json", "--as-of", "2024-09-30", *extra))
+def show(ws: Workspace, ref: str, *extra: str, as_of: str = "2024-09-30") -> dict:
+    return json.loads(ws.ok("request", "show", ref, "--json", "--as-of", as_of, *extra))
 
 
-def dates(ws: Workspace, ref: str) -> dict:
-    view = show(ws, ref)
+def dates(ws: Workspace, ref: str, as_of: str = "2024-09-30") -> dict:
+    view = show(ws, ref, as_of=as_of)
     return {key: view[key] for key in DATES}
 
 
@@ -85,8 +85,9 @@ def test_a_corrected_receipt_gives_the_dates_of_a_fresh_request(
     ref = ws.new("--received", typed, "--requester", "Jeanne", "--subject", "s")
     out = ws.ok("request", "correct", ref, "--received", right, "--why", "faute de frappe")
     assert out.startswith(f"{ref}: ")
-    assert dates(ws, ref) == dates(ws, fresh(ws, right))
-    assert show(ws, ref)["response_due"] == due
+    # as of a day after both receipts: a view of a day before a receipt has no such request
+    assert dates(ws, ref, "2025-06-30") == dates(ws, fresh(ws, right), "2025-06-30")
+    assert show(ws, ref, as_of="2025-06-30")["response_due"] == due
 
 
 def test_each_corrected_value_is_one_journal_event_with_who_and_why(ws: Workspace) -> None:
@@ -528,3 +529,19 @@ def test_void_withdrawn_and_revised_requests_count_right(ws: Workspace) -> None:
     assert data["articles"] == {}  # the revised decision cites none
     rows = json.loads(ws.ok("report", "deadlines", "--format", "json", "--as-of", "2024-09-30"))
     assert [row["reference"] for row in rows] == [late]
+
+
+def test_an_annex_the_decision_places_cannot_be_removed(ws: Workspace, tmp_path: Path) -> None:
+    ref = fresh(ws, "2024-05-13")
+    text = tmp_path / "mission.txt"
+    text.write_text("La mission du Ministère.\n", encoding="utf-8")
+    ws.ok("annex", "add", ref, "--title", "Mission", "--text", str(text))
+    body = tmp_path / "body.txt"
+    body.write_text("Voici la mission :\n\n[[annexe 1]]\n", encoding="utf-8")
+    ws.ok(
+        "request", "decide", ref, "--on", "2024-05-30", "--outcome", "granted", "--body", str(body)
+    )
+    assert refused(ws, "annex", "remove", ref, "1") == (
+        f"annex 1 of request {ref} is placed by the decision's text ([[annexe 1]]): "
+        "revise the decision first"
+    )

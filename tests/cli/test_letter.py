@@ -346,3 +346,209 @@ def test_a_wrong_password_writes_nothing(
 
 def PASSWORD_NOT_SHOWN(text: str) -> bool:
     return "pas le bon" not in text
+
+
+# --------------------------------------------------------------------------- the other kinds
+
+TIERS = ("Informatique Exemple inc.", "Conseils Fictifs ltée")
+
+
+def _file_with_third_parties(ws: Workspace) -> str:
+    """A request with two named third parties, observations, a fee estimate and a decision."""
+    ref = ws.new(
+        "--received", "2024-05-17", "--requester", "Jeanne Exemple", "--email",
+        "jeanne@example.org", "--address", "1234, rue Fictive\\nMontréal (Québec)  H2X 0A0",
+        "--subject", "les contrats de services informatiques de 2023",
+    )  # fmt: skip
+    for name, notified in zip(TIERS, ("2024-05-27", "2024-05-28"), strict=True):
+        ws.ok("request", "third-party", ref, "--notified", notified, "--name", name,
+              "--address", "500, rue Principale\\nQuébec (Québec)  G1R 0A0",
+              "--email", "legal@example.com")  # fmt: skip
+    ws.ok("request", "third-party", ref, "--notified", "2024-05-27", "--name", TIERS[0],
+          "--observations", "2024-06-10")  # fmt: skip
+    ws.ok("request", "fees", ref, "--estimate", "42,50", "--on", "2024-06-01")
+    ws.ok("request", "decide", ref, "--on", "2024-07-04", "--outcome", "granted")
+    return ref
+
+
+def _journal_dates(ws: Workspace, ref: str) -> dict[str, str]:
+    journal = json.loads(ws.ok("request", "show", ref, "--json"))["journal"]
+    return {
+        json.loads(e["new"])["kind"]: json.loads(e["new"])["date"]
+        for e in journal
+        if e["action"] == "letter"
+    }
+
+
+def test_letter_kind_lists_every_kind(sqlite_ws: Workspace) -> None:
+    from atip.vocabulary import LETTER_KINDS
+
+    assert len(LETTER_KINDS) == 9
+    result = sqlite_ws.run("letter", "x", "--kind", "nothing")
+    assert result.exit_code == 2
+    for kind in LETTER_KINDS:
+        assert kind in result.stderr
+    sqlite_ws.env["ATIP_LANG"] = "fr"
+    result = sqlite_ws.run("letter", "x", "--kind", "nothing")
+    for word in ("demande-de-précisions", "renvoi", "avis-au-tiers", "décision-au-tiers",
+                 "frais", "désistement"):  # fmt: skip
+        assert word in result.stderr
+    # The French word is read as the code.
+    result = sqlite_ws.run("letter", "x", "--kind", "avis au tiers")
+    assert result.exit_code != 2
+
+
+def test_third_party_notice_one_letter_per_third_party_and_one_to_the_requester(
+    sqlite_ws: Workspace, tmp_path: Path
+) -> None:
+    ws = sqlite_ws
+    ref = _file_with_third_parties(ws)
+    out = tmp_path / "o"
+    printed = ws.ok("letter", ref, "--kind", "third-party-notice", "--format", "both",
+                    "--out", str(out)).split()  # fmt: skip
+    names = sorted(Path(p).name for p in printed)
+    assert names == sorted(
+        f"{ref}_third-party-notice_{who}.{fmt}"
+        for who in ("requester", "1", "2")
+        for fmt in ("docx", "pdf")
+    )
+    to_requester = docx_text(out / f"{ref}_third-party-notice_requester.docx")
+    assert "Jeanne Exemple" in to_requester
+    assert not any(name in to_requester for name in TIERS)  # their identity is theirs
+    for number, name in enumerate(TIERS, 1):
+        for text in (
+            docx_text(out / f"{ref}_third-party-notice_{number}.docx"),
+            pdf_text(out / f"{ref}_third-party-notice_{number}.pdf"),
+        ):
+            assert name in text and TIERS[2 - number] not in text
+            # Never the requester's identity in a letter to a third party.
+            assert "Jeanne" not in text and "jeanne@" not in text and "Fictive" not in text
+            assert "20" in text and "49" in text
+    dates = _journal_dates(ws, ref)
+    assert dates["third-party-notice_1"] == "2024-05-27"
+    assert dates["third-party-notice_2"] == "2024-05-28"
+    assert dates["third-party-notice_requester"] == "2024-05-27"
+
+
+def test_third_party_decision_fees_and_withdrawal_are_dated_their_event(
+    sqlite_ws: Workspace, tmp_path: Path
+) -> None:
+    ws = sqlite_ws
+    ref = _file_with_third_parties(ws)
+    out = tmp_path / "o"
+    printed = ws.ok("letter", ref, "--kind", "third-party-decision", "--format", "docx",
+                    "--out", str(out)).split()  # fmt: skip
+    assert sorted(Path(p).name for p in printed) == [
+        f"{ref}_third-party-decision_1.docx",
+        f"{ref}_third-party-decision_2.docx",
+    ]
+    first = docx_text(out / f"{ref}_third-party-decision_1.docx")
+    executory = json.loads(ws.ok("request", "show", ref, "--json"))["executory_on"]
+    assert executory is not None
+    assert "exécutoire" in first and "Jeanne" not in first
+    ws.ok("letter", ref, "--kind", "fees", "--format", "docx", "--out", str(out))
+    assert "42,50\u00a0$" in docx_text(out / f"{ref}_fees.docx")
+    other = _undecided(ws)
+    ws.ok("request", "withdraw", other, "--on", "2024-05-30")
+    ws.ok("letter", other, "--kind", "withdrawal", "--format", "docx", "--out", str(out))
+    ws.ok("letter", other, "--kind", "precision", "--format", "docx", "--out", str(out))
+    assert _journal_dates(ws, ref)["fees"] == "2024-06-01"
+    assert _journal_dates(ws, ref)["third-party-decision_2"] == "2024-07-04"
+    assert _journal_dates(ws, other)["withdrawal"] == "2024-05-30"
+
+
+@pytest.mark.parametrize(
+    ("kind", "command"),
+    [
+        ("referral", "atip request decide --outcome referred --referral-body TEXT"),
+        ("third-party-notice", "atip request third-party"),
+        ("third-party-decision", "atip request decide"),
+        ("fees", "atip request fees --estimate AMOUNT --on DATE"),
+        ("withdrawal", "atip request withdraw"),
+    ],
+)
+def test_a_kind_the_file_does_not_support_is_refused_with_its_command(
+    sqlite_ws: Workspace, tmp_path: Path, kind: str, command: str
+) -> None:
+    ws = sqlite_ws
+    ref = _undecided(ws)
+    out = tmp_path / "o"
+    result = ws.run("letter", ref, "--kind", kind, "--out", str(out))
+    assert result.exit_code == 1
+    assert result.stderr.count("\n") == 1 and f"`{command}" in result.stderr
+    assert not out.exists()
+
+
+def test_referral_names_the_competent_body(sqlite_ws: Workspace, tmp_path: Path) -> None:
+    ws = sqlite_ws
+    ref = _undecided(ws)
+    body = "le ministère de la Cybersécurité et du Numérique, Me Paul Exemple, acces@mcn.example"
+    ws.ok("request", "decide", ref, "--on", "2024-06-03", "--outcome", "referred",
+          "--referral-body", body)  # fmt: skip
+    out = tmp_path / "o"
+    ws.ok("letter", ref, "--kind", "referral", "--format", "pdf", "--out", str(out))
+    text = " ".join(pdf_text(out / f"{ref}_referral.pdf").split())
+    assert "Me Paul Exemple" in text and "article 48" in text
+    assert _journal_dates(ws, ref)["referral"] == "2024-06-03"
+
+
+def test_all_due_knows_every_kind_and_never_stops_at_one_bad_request(
+    sqlite_ws: Workspace, tmp_path: Path
+) -> None:
+    ws = sqlite_ws
+    full = _file_with_third_parties(ws)
+    withdrawn = _undecided(ws)
+    ws.ok("request", "withdraw", withdrawn, "--on", "2024-05-30")
+    void = _undecided(ws)
+    ws.ok("request", "void", void, "--why", "doublon")
+    broken = _undecided(ws)
+    ws.ok("request", "decide", broken, "--on", "2024-06-03", "--outcome", "granted")
+    # The broken request's decision letter cannot be built: its workspace template is wrong.
+    # Every other letter of every request is still written.
+    override = ws.path / "templates" / "wording"
+    override.mkdir(parents=True)
+    packaged = Path(__file__).parents[2] / "templates" / "wording" / "decision.txt.j2"
+    override.joinpath("decision.txt.j2").write_text(
+        packaged.read_text(encoding="utf-8").replace(
+            "{{ before }}", "{% if reference == '" + broken + "' %}{{ nothing.at.all }}{% endif %}"
+        ),
+        encoding="utf-8",
+    )
+    out = tmp_path / "o"
+    result = ws.run("letter", "--all-due", "--format", "docx", "--out", str(out), "--jobs", "2")
+    assert result.exit_code == 1
+    failed = [line for line in result.stderr.splitlines() if line.startswith(f"atip: {broken}:")]
+    assert len(failed) == 1
+    names = sorted(Path(p).name for p in result.stdout.split())
+    assert names == sorted(
+        [f"{r}_acknowledgement.docx" for r in (full, withdrawn, broken)]
+        + [f"{full}_{k}.docx" for k in ("decision", "fees")]
+        + [f"{full}_third-party-notice_{w}.docx" for w in ("requester", "1", "2")]
+        + [f"{full}_third-party-decision_{w}.docx" for w in ("1", "2")]
+        + [f"{withdrawn}_withdrawal.docx"]
+    )
+    assert not [n for n in os.listdir(out) if n.startswith(".")]  # no staging file left
+    # Nothing is written twice; the broken one is still due until its template is fixed.
+    again = ws.run("letter", "--all-due", "--format", "docx", "--out", str(out))
+    assert again.exit_code == 1 and again.stdout.strip() == ""
+    override.joinpath("decision.txt.j2").unlink()
+    assert ws.ok("letter", "--all-due", "--format", "docx", "--out", str(out)).split() == [
+        str(out / f"{broken}_decision.docx")
+    ]
+
+
+def test_a_letter_issued_before_a_correction_is_due_again(
+    sqlite_ws: Workspace, tmp_path: Path
+) -> None:
+    ws = sqlite_ws
+    ref = _undecided(ws)
+    out = tmp_path / "o"
+    ws.ok("letter", "--all-due", "--format", "docx", "--out", str(out))
+    ws.ok("request", "correct", ref, "--why", "faute de frappe", "--subject", "autre chose")
+    assert json.loads(ws.ok("request", "show", ref, "--json"))["letters_to_reissue"] == [
+        "acknowledgement"
+    ]
+    printed = ws.ok("letter", "--all-due", "--format", "docx", "--out", str(out)).split()
+    assert printed == [str(out / f"{ref}_acknowledgement.docx")]
+    assert "autre chose" in docx_text(out / f"{ref}_acknowledgement.docx")
+    assert json.loads(ws.ok("request", "show", ref, "--json"))["letters_to_reissue"] == []

@@ -179,7 +179,7 @@ def test_show_text_says_whether_the_decision_was_on_time(ws: Workspace) -> None:
 def test_list_orders_late_first_and_filters(ws: Workspace) -> None:
     late = ws.new("--received", "2024-01-08", "--requester", "A", "--subject", "s")
     soon = ws.new("--received", "2024-01-25", "--requester", "B", "--subject", "s")
-    later = ws.new("--received", "2024-02-20", "--requester", "C", "--subject", "s")
+    later = ws.new("--received", "2024-02-05", "--requester", "C", "--subject", "s")
     done = ws.new("--received", "2024-01-02", "--requester", "D", "--subject", "s")
     ws.ok("request", "decide", done, "--on", "2024-01-15", "--outcome", "granted")
     rows = json.loads(ws.ok("request", "list", "--json", "--as-of", "2024-02-10"))
@@ -309,7 +309,7 @@ def test_journal_records_who_and_what_but_no_personal_information(ws: Workspace)
         ),
         (["request", "decide", "1", "--on", "2024-06-01", "--outcome", "maybe"], 2, "maybe"),
         (["request", "review", "1", "--filed", "2024-05-20"], 1, "not due until 2024-06-06"),
-        (["request", "list", "--json", "--csv"], 2, "choose one of --json and --csv"),
+        (["request", "list", "--json", "--csv"], 2, "choose one of --json, --csv and --xlsx"),
     ],
 )
 def test_refusals_are_one_line_and_change_nothing(

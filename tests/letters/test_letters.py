@@ -21,7 +21,7 @@ import pytest
 from docx import Document
 
 from atip.demo import data as demo_data
-from atip.errors import InputError, RefusedError
+from atip.errors import RefusedError
 from atip.files import atomic_write_bytes
 from atip.law.articles import ACT_TITLE, default_library
 from atip.letters.content import build_letter
@@ -349,7 +349,7 @@ def test_decision_paragraph_by_outcome(law, dirs, outcome, expected):
 
 
 def test_a_refusal_without_grounds_is_refused(law, dirs):
-    with pytest.raises(RefusedError, match="cites no article"):
+    with pytest.raises(RefusedError, match="must cite the articles that ground the refusal"):
         make("decision", case(decision=decided("partial")), date(2024, 6, 5), law, dirs)
 
 
@@ -433,7 +433,8 @@ def test_clerk_text_places_annexes_and_the_decision(law, dirs):
     assert texts[4].startswith("À cet effet")  # the outcome paragraph, where [[décision]] was
     assert texts[5] == "Enfin."
     assert letter.annexes == ()  # placed in the body, so not repeated as an annex
-    with pytest.raises(InputError, match=r"\[\[annexe 2\]\]"):
+    # The rule `request decide` applies when the decision is recorded (exit 1).
+    with pytest.raises(RefusedError, match=r"\[\[annexe 2\]\]"):
         make(
             "decision",
             case(decision=decided("granted", paragraphs=("[[annexe 2]]",)), sections=(table,)),

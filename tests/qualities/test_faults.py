@@ -443,3 +443,206 @@ def test_backup_onto_a_file_system_without_hard_links(
     assert copy.execute("SELECT count(*) FROM requests").fetchone()[0] == 1
     copy.close()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["copy.sqlite", "ws"]
+
+
+# --------------------------------------------------------------------------- crash points
+
+ISSUE_STEPS = [
+    "file-written",  # a staging file being written, before the commit
+    "letter-staged",  # both staging files written, nothing journaled
+    "letter-committed",  # journaled as pending, no file in place yet
+    "letter-renamed-docx",  # the DOCX in place, the PDF still staged
+    "letter-renamed-pdf",  # both in place, the row still pending
+    "letter-finished",  # all done: the process dies at its very end
+]
+
+
+def _killed(ws: Workspace, step: str, *args: str) -> subprocess.CompletedProcess[bytes]:
+    """Run atip with ATIP_FAULT=step: the process kills itself (SIGKILL) at that step."""
+    proc = subprocess.run(
+        [sys.executable, "-m", "atip", "--workspace", str(ws.path), *args],
+        env={**_env(ws), "ATIP_FAULT": step},
+        capture_output=True,
+        timeout=300,
+    )
+    assert proc.returncode == -signal.SIGKILL, (step, proc.returncode, proc.stderr)
+    return proc
+
+
+def _journaled(ws: Workspace) -> dict[Path, set[str]]:
+    """Each letter file the register names, with the hashes it may have: its latest row's,
+    and while a later row is pending (not yet in place), that row's too."""
+    engine = create_engine(_url(ws))
+    with engine.connect() as conn:
+        rows = conn.execute(
+            text("SELECT docx_path, docx_sha256, pdf_path, pdf_sha256, pending FROM letters "
+                 "ORDER BY id")
+        ).all()  # fmt: skip
+    engine.dispose()
+    out: dict[Path, set[str]] = {}
+    for docx, docx_sha, pdf, pdf_sha, pending in rows:
+        for path, sha in ((docx, docx_sha), (pdf, pdf_sha)):
+            if path:
+                acceptable = out.setdefault(Path(path), set())
+                if not pending:
+                    acceptable.clear()
+                acceptable.add(sha)
+    return out
+
+
+def _sha(path: Path) -> str | None:
+    import hashlib
+
+    return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else None
+
+
+def _temporaries(folder: Path) -> list[str]:
+    return sorted(
+        p.name for p in folder.rglob("*") if p.name.endswith((".partial", ".tmp"))
+        or ".tmp-" in p.name
+    )  # fmt: skip
+
+
+def _assert_recovered(ws: Workspace, out: Path) -> None:
+    """One `check` recovers; the next says ok; nothing temporary is left."""
+    first = ws.run("check")
+    assert first.exit_code == 0, (first.stdout, first.stderr)
+    assert ws.ok("check").strip() == "ok: database and issued letters intact"
+    assert _temporaries(out) == []
+    assert _temporaries(ws.path) == []
+    engine = create_engine(_url(ws))
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM letters WHERE pending")).scalar() == 0
+    engine.dispose()
+
+
+@pytest.mark.parametrize("step", ISSUE_STEPS)
+def test_a_reissue_killed_at_any_step_never_loses_a_journaled_file(
+    sqlite_ws: Workspace, tmp_path: Path, step: str
+) -> None:
+    ws = sqlite_ws
+    ref = ws.new("--received", "2024-05-17", "--requester", "Jeanne", "--subject", "s")
+    ws.ok("request", "decide", ref, "--on", "2024-05-30", "--outcome", "granted")
+    out = tmp_path / "letters"
+    ws.ok("letter", ref, "--out", str(out), "--format", "both")
+    first = {p: _sha(p) for p in out.iterdir()}
+    body = tmp_path / "body.txt"
+    body.write_text("Un nouveau paragraphe.\n", encoding="utf-8")
+    ws.ok("request", "decide", ref, "--on", "2024-05-30", "--outcome", "granted", "--revise",
+          "--why", "mediation", "--body", str(body))  # fmt: skip
+    _killed(ws, step, "letter", ref, "--out", str(out), "--format", "both", "--reissue")
+    # Right after the crash: every journaled file is there, as its latest row (or, while that
+    # row is pending, the previous one) says; never a file nobody journaled.
+    for path, acceptable in _journaled(ws).items():
+        assert path.is_file(), (step, path)
+        assert _sha(path) in acceptable, (step, path)
+    _assert_recovered(ws, out)
+    now = {p: _sha(p) for p in out.iterdir()}
+    assert set(now) == set(first)
+    # Either the reissue happened in full, or not at all.
+    assert now == first or all(now[p] != first[p] for p in now), step
+    # And the next reissue works.
+    ws.ok("letter", ref, "--out", str(out), "--format", "both", "--reissue")
+    assert ws.ok("check").strip() == "ok: database and issued letters intact"
+
+
+@pytest.mark.parametrize("step", ISSUE_STEPS)
+def test_a_first_issue_killed_at_any_step_is_finished_or_undone(
+    sqlite_ws: Workspace, tmp_path: Path, step: str
+) -> None:
+    ws = sqlite_ws
+    ref = ws.new("--received", "2024-05-17", "--requester", "Jeanne", "--subject", "s")
+    out = tmp_path / "letters"
+    _killed(ws, step, "letter", ref, "--kind", "acknowledgement", "--out", str(out))
+    # The next command that issues letters recovers first, then issues as asked.
+    ws.ok("letter", ref, "--kind", "acknowledgement", "--out", str(out))
+    assert sorted(p.name for p in out.iterdir()) == [
+        f"{ref}_acknowledgement.docx",
+        f"{ref}_acknowledgement.pdf",
+    ]
+    _assert_recovered(ws, out)
+
+
+def _workers_of(marker: str) -> list[int]:
+    """Processes whose command line holds `marker` (the killed parent's forked workers)."""
+    found = []
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit() or int(proc.name) == os.getpid():
+            continue
+        try:
+            cmdline = (proc / "cmdline").read_bytes()
+            state = (proc / "stat").read_text().split(") ", 1)[1][0]
+        except OSError:
+            continue
+        if marker.encode() in cmdline and state != "Z":
+            found.append(int(proc.name))
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc/self/cmdline").exists(), reason="needs /proc")
+@pytest.mark.parametrize("step", ["batch-rendering", "letter-committed", "letter-renamed-pdf"])
+def test_a_batch_killed_leaves_no_worker_and_nothing_behind(
+    sqlite_ws: Workspace, tmp_path: Path, step: str
+) -> None:
+    ws = sqlite_ws
+    for n in range(6):
+        ws.new("--received", "2024-05-17", "--requester", f"P{n}", "--subject", "s")
+    out = tmp_path / "letters"
+    _killed(ws, step, "letter", "--all-due", "--out", str(out), "--jobs", "3")
+    deadline = time.monotonic() + 10
+    while _workers_of(str(ws.path)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert _workers_of(str(ws.path)) == []
+    _assert_recovered(ws, out)
+    ws.ok("letter", "--all-due", "--out", str(out), "--jobs", "3")
+    assert len([p for p in out.iterdir()]) == 12
+    _assert_recovered(ws, out)
+
+
+@pytest.mark.parametrize("step", ["file-written", "backup-copied", "backup-linked"])
+def test_a_backup_killed_leaves_no_temporary_copy(
+    sqlite_ws: Workspace, tmp_path: Path, step: str
+) -> None:
+    sqlite_ws.new("--received", "2024-05-17", "--requester", "A", "--subject", "s")
+    dest = tmp_path / "backups" / "copy.sqlite"
+    dest.parent.mkdir()
+    if step == "file-written":
+        step = "backup-copying"
+    _killed(sqlite_ws, step, "backup", str(dest))
+    # The next backup removes what the killed one left, and never a file still being written.
+    again = tmp_path / "backups" / "again.sqlite"
+    sqlite_ws.ok("backup", str(again))
+    left = sorted(p.name for p in dest.parent.iterdir())
+    assert left in (["again.sqlite"], ["again.sqlite", "copy.sqlite"]), left
+    if dest.exists():
+        con = sqlite3.connect(dest)
+        assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        con.close()
+
+
+def test_only_the_leftovers_of_dead_processes_are_removed(tmp_path: Path) -> None:
+    from atip import files
+
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    me = os.getpid()
+    names = {
+        f".18159_decision.pdf.{me}.partial": True,  # being written by a live process: kept
+        f".18159_decision.pdf.{dead.pid}.partial": False,
+        f".copy.sqlite.~{dead.pid}~abc123.tmp": False,
+        f".copy.sqlite.~{dead.pid}~abc123.tmp-journal": False,
+        f".18159_decision.docx.~{me}~x1y2.tmp": True,
+        ".old.pdf.k3j4h5.tmp": True,  # an older atip's name, recent: kept for an hour
+        "18159_decision.pdf": True,  # a letter
+        "notes.tmp": True,  # not hidden: not atip's
+    }
+    for name in names:
+        (tmp_path / name).write_bytes(b"x")
+    old = tmp_path / ".older.pdf.a1b2c3.tmp"
+    old.write_bytes(b"x")
+    os.utime(old, (time.time() - 2 * 3600, time.time() - 2 * 3600))
+    removed = files.remove_leftovers(tmp_path)
+    assert sorted(p.name for p in removed) == sorted(
+        [n for n, kept in names.items() if not kept] + [old.name]
+    )
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(n for n, k in names.items() if k)

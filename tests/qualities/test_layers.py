@@ -15,6 +15,8 @@ SRC = Path(__file__).parents[2] / "src" / "atip"
 # Base modules every floor may use: errors, the vocabulary, French, resources, templating, files.
 FLOORS = {"base": 0, "law": 1, "register": 2, "letters": 3, "reports": 4, "demo": 5, "cli": 6}
 PURE_LAW_FORBIDS = ("sqlalchemy", "sqlmodel", "jinja2", "weasyprint", "docxtpl", "click")
+# Base modules the law has no use for: it renders nothing and writes no file.
+LAW_NEVER_USES = ("atip.templating", "atip.files")
 
 
 def floor_of(module: str) -> str:
@@ -36,16 +38,23 @@ def modules() -> list[tuple[str, Path]]:
     return found
 
 
-def imports_of(path: Path) -> list[str]:
+def imports_of(path: Path, package: str | None = None) -> list[str]:
+    """Every module a file imports, at the top or inside a function, relative ones resolved
+    from `package` (default: the file's own)."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
+    if package is None:
+        package = ".".join(path.relative_to(SRC.parent).with_suffix("").parts[:-1])
     names: list[str] = []
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
             names.extend(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            names.append(node.module)
-            if node.module == "atip":
-                names.extend(f"atip.{alias.name}" for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                parent = package.split(".")[: len(package.split(".")) - node.level + 1]
+                base = ".".join([*parent, base] if base else parent)
+            names.append(base)
+            names.extend(f"{base}.{alias.name}" for alias in node.names)
     return names
 
 
@@ -88,13 +97,26 @@ def test_the_law_and_the_base_touch_no_database(module: str, path: Path) -> None
     assert forbidden == [], module
     if floor_of(module) == "law":
         assert not [n for n in imports_of(path) if n.split(".")[0] in PURE_LAW_FORBIDS], module
+        assert not [n for n in imports_of(path) if n.startswith(LAW_NEVER_USES)], module
 
 
-def test_the_floor_rule_catches_an_upward_import(tmp_path: Path) -> None:
-    """The check itself can fail: a law module importing the register is reported."""
-    bad = tmp_path / "bad.py"
-    bad.write_text("from atip.register.models import Request\n", encoding="utf-8")
-    assert FLOORS[floor_of(imports_of(bad)[0])] > FLOORS[floor_of("atip.law.deadlines")]
+@pytest.mark.parametrize(
+    "source",
+    [
+        "from atip.register.models import Request\n",
+        "def f():\n    from atip.register import db\n",
+        "from ..register import db\n",
+        "import atip.letters.content\n",
+    ],
+)
+def test_the_floor_rule_catches_an_upward_import(source: str, tmp_path: Path) -> None:
+    """The check itself can fail: a law module importing the register or letters is reported,
+    at the top, inside a function, or relatively."""
+    bad = tmp_path / "probe.py"
+    bad.write_text(source, encoding="utf-8")
+    found = imports_of(bad, package="atip.law")
+    law = FLOORS["law"]
+    assert [name for name in found if name.startswith("atip.") and FLOORS[floor_of(name)] > law]
 
 
 def test_no_module_name_shadows_the_standard_library() -> None:

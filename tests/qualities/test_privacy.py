@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import stat
 from pathlib import Path
 
@@ -71,6 +72,58 @@ def test_database_file_is_readable_by_its_owner_only(tmp_path: Path) -> None:
         path = database.parent / name
         if path.exists():
             assert stat.S_IMODE(path.stat().st_mode) == 0o600, name
+
+
+def _modes(root: Path) -> dict[str, int]:
+    return {
+        str(p.relative_to(root)): stat.S_IMODE(p.stat().st_mode)
+        for p in sorted(root.rglob("*"))
+        if not p.is_symlink()
+    }
+
+
+@pytest.mark.parametrize("umask", [0o000, 0o022, 0o077])
+@pytest.mark.parametrize("shared", [False, True])
+def test_workspace_letters_and_backups_are_private_whatever_the_umask(
+    tmp_path: Path, umask: int, shared: bool
+) -> None:
+    from click.testing import CliRunner
+
+    from atip.cli import cli
+
+    env = {"ATIP_WORKSPACE": "", "ATIP_DATABASE_URL": "", "ATIP_USER": "clerk", "ATIP_LANG": "en"}
+    folder, private = (0o750, 0o640) if shared else (0o700, 0o600)
+    old = os.umask(umask)
+    try:
+        assert CliRunner().invoke(cli, ["init", str(tmp_path / "ws")], env=env).exit_code == 0
+        ws = Workspace(tmp_path / "ws", "sqlite", env)
+        if shared:
+            toml = ws.path / "atip.toml"
+            toml.write_text(
+                toml.read_text(encoding="utf-8").replace(
+                    "# share_with_group = false", "share_with_group = true"
+                ),
+                encoding="utf-8",
+            )
+        ref = _new_secret(ws)
+        ws.ok("request", "decide", ref, "--on", "2024-05-30", "--outcome", "granted")
+        ws.ok("letter", ref, "--out", str(tmp_path / "out" / "letters"))
+        ws.ok("publish", ref, "--out", str(tmp_path / "public"))
+        ws.ok("backup", str(tmp_path / "copy.sqlite"))
+    finally:
+        os.umask(old)
+    for name, mode in _modes(tmp_path / "out").items():
+        assert mode == (folder if name in ("letters",) else private), (name, oct(mode))
+    for name, mode in _modes(tmp_path / "ws").items():
+        if name == "db":
+            assert mode == 0o700 or shared, (name, oct(mode))
+        elif not shared:  # shared: init wrote these before the setting was turned on
+            assert mode == private, (name, oct(mode))
+    assert stat.S_IMODE((tmp_path / "copy.sqlite").stat().st_mode) == private
+    published = _modes(tmp_path / "public")
+    assert published and set(published.values()) == {0o644}  # the published copy alone
+    if not shared:
+        assert stat.S_IMODE((tmp_path / "ws").stat().st_mode) == 0o700
 
 
 # --------------------------------------------------------------------------- messages
@@ -338,3 +391,95 @@ def test_purge_of_a_large_register_in_one_go(ws: Workspace, tmp_path: Path) -> N
     assert _rows(ws, "SELECT count(*) FROM requesters WHERE email IS NOT NULL") == [(1,)]
     assert _rows(ws, "SELECT count(*) FROM events WHERE action = 'purged'") == [(1234,)]
     assert _rows(ws, "SELECT count(*) FROM requests WHERE purged_on IS NULL") == [(1,)]
+
+
+# --------------------------------------------------------------------------- raw files
+
+# How a letter, a clerk or a determined reader may write the requester and the third party.
+IDENTITY_TEXT = (
+    "Demande de Gisèle Confidentielle-Tremblay (mme confidentielle-tremblay, CONFIDENTIELLE, "
+    "Confidentielle, confidentiélle, Mme Tremblay, G. C.-T., gisele.secret, "
+    "GISELE.SECRET@COURRIEL.EXAMPLE, g1r9z9) ; tiers : M. Wu, Rémi Wu, remi wu, R. W."
+)
+VARIANTS = (
+    "Gisèle", "Gisele", "GISELE", "gisèle", "Confidentielle", "confidentielle", "CONFIDENTIELLE",
+    "confidentiélle", "Tremblay", "tremblay", "TREMBLAY", "gisele.secret", "GISELE.SECRET",
+    "rue des Secrets", "RUE DES SECRETS", "G1R 9Z9", "G1R9Z9", "g1r9z9", "Wu", "WU", "Rémi",
+    "remi", "REMI", "G. C.", "C.-T.", "R. W.", "Quai Privé", "quai prive", "remi.wu",
+)  # fmt: skip
+
+
+def _hits(data: bytes) -> list[str]:
+    """The variants found in raw bytes, as UTF-8 (and as UTF-16, as a PDF may hold text)."""
+    found = []
+    for variant in VARIANTS:
+        for encoded in (variant.encode("utf-8"), variant.encode("utf-16-be")):
+            if encoded in data:
+                found.append(variant)
+                break
+    # A two-letter surname is everywhere in binary data: only in a word.
+    import re
+
+    return [v for v in found if len(v) > 2 or re.search(rb"\b" + v.encode() + rb"\b", data)]
+
+
+def _published_text(folder: Path) -> str:
+    import zipfile
+
+    from pypdf import PdfReader
+
+    texts = []
+    for path in sorted(folder.iterdir()):
+        if path.suffix == ".docx":
+            with zipfile.ZipFile(path) as archive:
+                texts += [archive.read(n).decode("utf-8") for n in archive.namelist()]
+        elif path.suffix == ".pdf":
+            texts += [page.extract_text() for page in PdfReader(path).pages]
+            texts.append(path.read_bytes().decode("latin-1"))
+    return "\n".join(texts)
+
+
+def _secret_request(ws: Workspace, tmp_path: Path, received: str, decided: str) -> str:
+    ref = ws.new(
+        "--received", received, "--requester", NAME, "--address", ADDRESS, "--email", EMAIL,
+        "--subject", IDENTITY_TEXT,
+    )  # fmt: skip
+    ws.ok("request", "third-party", ref, "--notified", received, "--name", "Rémi Wu",
+          "--address", "5, quai Privé\\nLévis", "--email", "remi.wu@tiers.example")  # fmt: skip
+    body = tmp_path / "body.txt"
+    body.write_text(IDENTITY_TEXT + "\n\nAutre paragraphe.\n", encoding="utf-8")
+    ws.ok("request", "decide", ref, "--on", decided, "--outcome", "granted", "--body", str(body))
+    return ref
+
+
+def test_the_published_copy_holds_no_variant_of_anyone_s_identity(
+    sqlite_ws: Workspace, tmp_path: Path
+) -> None:
+    ref = _secret_request(sqlite_ws, tmp_path, "2024-05-17", "2024-06-20")
+    out = tmp_path / "public"
+    sqlite_ws.ok("publish", ref, "--out", str(out))
+    text_ = _published_text(out)
+    assert "Autre paragraphe" in text_.replace("\n", " ")  # the text is there, readable
+    assert [v for v in VARIANTS if v in text_] == []
+    assert _hits(text_.encode("utf-8")) == []
+
+
+def test_after_a_purge_no_raw_file_of_the_database_holds_the_identity(
+    sqlite_ws: Workspace, tmp_path: Path
+) -> None:
+    ref = _secret_request(sqlite_ws, tmp_path, "2022-12-15", "2023-01-05")
+    db_dir = sqlite_ws.path / "db"
+    other = sqlite3.connect(db_dir / "atip.sqlite")  # another clerk's connection stays open
+    other.execute("SELECT count(*) FROM requests").fetchone()
+    try:
+        raw = b"".join(p.read_bytes() for p in db_dir.iterdir() if p.is_file())
+        assert "Confidentielle" in _hits(raw)  # the test can see a name when there is one
+        sqlite_ws.ok("purge", "--before", "2024-01-01")
+        files = {p.name: p.read_bytes() for p in db_dir.iterdir() if p.is_file()}
+    finally:
+        other.close()
+    assert "atip.sqlite" in files
+    for name, data in files.items():
+        assert _hits(data) == [], name
+    shown = json.loads(sqlite_ws.ok("request", "show", ref, "--json"))
+    assert "[renseignement retiré]" in shown["subject"]

@@ -88,9 +88,11 @@ EXPECTED_DOCUMENTS = {
     "within_30_days": 2,  # c (extended), d (not extended)
     "beyond_30_days": 1,  # e
     "outcomes": {"granted": 1, "partial": 2, "refused": 2, "other": 0},
+    "other_breakdown": {"not_held": 0, "referred": 0, "withdrawn": 0},
     "articles": {"53": 3, "54": 3},  # c 53,54; d 53; e 54; f 53,54
     "accommodations": 1,  # f
     "reviews": 2,  # d, and h's deemed refusal
+    "void": 0,
 }
 EXPECTED_PERSONAL = {
     "received": 3,  # p1 (31 March), p2, p3
@@ -102,9 +104,11 @@ EXPECTED_PERSONAL = {
     "within_30_days": 1,  # p2
     "beyond_30_days": 0,
     "outcomes": {"granted": 0, "partial": 0, "refused": 0, "other": 2},  # not-held, referred
+    "other_breakdown": {"not_held": 1, "referred": 1, "withdrawn": 0},  # p1, p2
     "articles": {"1": 1},
     "accommodations": 1,
     "reviews": 0,
+    "void": 0,
 }
 
 
@@ -118,10 +122,13 @@ EMPTY = {
     "within_30_days": 0,
     "beyond_30_days": 0,
     "outcomes": {"granted": 0, "partial": 0, "refused": 0, "other": 0},
+    "other_breakdown": {"not_held": 0, "referred": 0, "withdrawn": 0},
     "articles": {},
     "accommodations": 0,
     "reviews": 0,
+    "void": 0,
 }
+NO_STATEMENTS = {"section_iii": {"published_on": None, "statement": None}, "activities": None}
 
 
 def annual_json(ws: Workspace, *extra: str) -> dict:
@@ -135,6 +142,7 @@ def test_annual_json_matches_the_hand_counts(year: Workspace) -> None:
         "documents": EXPECTED_DOCUMENTS,
         "personal": EXPECTED_PERSONAL,
         "rectification": EMPTY,
+        **NO_STATEMENTS,
     }
 
 
@@ -164,7 +172,9 @@ def test_an_empty_year_has_every_key_at_zero(sqlite_ws: Workspace) -> None:
     data = json.loads(
         sqlite_ws.ok("report", "annual", "--fiscal-year", "2030-2031", "--format", "json")
     )
-    assert set(data) == {"fiscal_year", "documents", "personal", "rectification"}
+    assert set(data) == {
+        "fiscal_year", "documents", "personal", "rectification", "section_iii", "activities"
+    }  # fmt: skip
     for kind in ("documents", "personal", "rectification"):
         assert data[kind] == EMPTY
 
@@ -174,26 +184,29 @@ def test_annual_csv_and_table(year: Workspace) -> None:
         "report", "annual", "--fiscal-year", FY, "--format", "csv", "--as-of", "2024-06-30"
     )
     lines = rows.splitlines()
-    assert lines[0] == "item,documents,personal"
+    assert lines[0] == "item,documents,personal,rectification"
     for line in (
-        "received,6,3",
-        "within_20_days,2,1",
-        "within_30_days,2,1",
-        "beyond_30_days,1,0",
-        "outcomes.partial,2,0",
-        "outcomes.other,0,2",
-        "accommodations,1,1",
-        "reviews,2,0",
-        "articles.1,0,1",
-        "articles.53,3,0",
-        "articles.54,3,0",
+        "received,6,3,0",
+        "within_20_days,2,1,0",
+        "within_30_days,2,1,0",
+        "beyond_30_days,1,0,0",
+        "outcomes.partial,2,0,0",
+        "outcomes.other,0,2,0",
+        "other_breakdown.not_held,0,1,0",
+        "other_breakdown.referred,0,1,0",
+        "accommodations,1,1,0",
+        "reviews,2,0,0",
+        "void,0,0,0",
+        "articles.1,0,1,0",
+        "articles.53,3,0,0",
+        "articles.54,3,0,0",
     ):
         assert line in lines
     # articles in the Act's order, after the figures
-    assert lines.index("articles.1,0,1") < lines.index("articles.53,3,0")
+    assert lines.index("articles.1,0,1,0") < lines.index("articles.53,3,0,0")
     table = year.ok("report", "annual", "--fiscal-year", FY)
     assert "Requests received" in table and "Processed within 20 days" in table
-    assert re.search(r"Requests received\s*│\s*6\s*│\s*3", table)
+    assert re.search(r"Requests received\s*│\s*6\s*│\s*3\s*│\s*0", table)
 
 
 def test_annual_to_a_file(year: Workspace, tmp_path: Path) -> None:
@@ -226,14 +239,17 @@ def test_annual_pdf(year: Workspace, tmp_path: Path) -> None:
     assert "du 1er avril 2023 au 31 mars 2024" in text
     # documents, personal, total: the hand counts
     for row in (
-        "Demandes reçues 6 3 9",
-        "Demandes traitées 5 2 7",
-        "20 jours ou moins 2 1 3",
-        "De 21 à 30 jours (prolongation de 10 jours) 2 1 3",
-        "Plus de 30 jours 1 0 1",
-        "Partiellement acceptées 2 0 2",
-        "Article 53 3 0 3",
-        "Article 1 0 1 1",
+        "Demandes reçues 6 3 0 9",
+        "Demandes traitées 5 2 0 7",
+        "20 jours ou moins 2 1 0 3",
+        "De 21 à 30 jours (prolongation de 10 jours) 2 1 0 3",
+        "Plus de 30 jours 1 0 0 1",
+        "Partiellement acceptées 2 0 0 2",
+        "dont documents non détenus 0 1 0 1",
+        "dont transférées à un autre organisme (art. 48) 0 1 0 1",
+        "Demandes retirées par le requérant (désistement) 0 0 0 0",
+        "Article 53 3 0 0 3",
+        "Article 1 0 1 0 1",
         "Demandes reçues par mois",
     ):
         assert row in text, row
@@ -370,8 +386,8 @@ def open_register(ws: Workspace) -> dict[str, str]:
     return refs
 
 
-def deadlines_json(ws: Workspace, as_of: str = "2024-02-10") -> list[dict]:
-    return json.loads(ws.ok("report", "deadlines", "--as-of", as_of, "--format", "json"))
+def deadlines_json(ws: Workspace, as_of: str = "2024-02-10", *extra: str) -> list[dict]:
+    return json.loads(ws.ok("report", "deadlines", "--as-of", as_of, "--format", "json", *extra))
 
 
 def test_deadlines_late_first_then_due_soonest(ws: Workspace) -> None:
@@ -382,6 +398,8 @@ def test_deadlines_late_first_then_due_soonest(ws: Workspace) -> None:
         (refs["soon"], "open", "2024-02-14", 4),
         (refs["extended"], "extended", "2024-02-21", 11),
         (refs["later"], "open", "2024-02-26", 16),
+        # decided on 1 February: the requester's review period runs (+30 = Sat 2 March)
+        (refs["done"], "decided", "2024-02-09", -1),
     ]
     assert rows[0]["deemed_refusal"] is True and rows[1]["deemed_refusal"] is False
     assert {r["kind"] for r in rows} == {"documents"}
@@ -398,7 +416,8 @@ def test_deadlines_agree_with_request_list(ws: Workspace) -> None:
             return [(r["reference"], r["status"], r["decision_due"], r["days_left"])
                     for r in json.loads(out)]  # fmt: skip
 
-        mine = [(r["reference"], r["status"], r["decision_due"], r["days_left"]) for r in rows]
+        mine = [(r["reference"], r["status"], r["decision_due"], r["days_left"]) for r in rows
+                if r["status"] not in ("decided", "closed")]  # fmt: skip
         assert listed("--open") == mine
         assert listed("--overdue") == [r for r in mine if r[3] < 0]
         assert listed("--due-within", "5") == [r for r in mine if 0 <= r[3] <= 5]
@@ -418,15 +437,27 @@ def test_deadlines_table_colours_late_red_and_soon_yellow(ws: Workspace) -> None
     assert re.findall(r"\x1b\[[0-9;]*m", later) in ([], ["\x1b[0m"])  # no colour
     plain = ws.ok("report", "deadlines", "--as-of", "2024-02-10")
     assert plain.index("2024-02-05") < plain.index("2024-02-14") < plain.index("2024-02-26")
-    assert "overdue" in plain and refs["done"] not in re.findall(r"│\s*(\S+)\s*│", plain)
+    # the decided file shows only its review clock (a. 135)
+    done = [line for line in plain.splitlines() if re.match(rf"│ {refs['done']}\s", line)]
+    assert len(done) == 1 and "a. 135" in done[0] and "2024-03-02" in done[0]
+    assert "overdue" in plain
 
 
 def test_deadlines_csv_and_out_file(ws: Workspace, tmp_path: Path) -> None:
     refs = open_register(ws)
     lines = ws.ok("report", "deadlines", "--as-of", "2024-02-10", "--format", "csv").splitlines()
-    assert lines[0] == "reference,status,kind,received_on,decision_due,days_left,deemed_refusal"
-    assert lines[1] == f"{refs['late']},overdue,documents,2024-01-15,2024-02-05,-5,True"
-    assert len(lines) == 5
+    assert lines[0] == (
+        "reference,status,kind,received_on,decision_due,days_left,deemed_refusal,"
+        "clock,article,due,clock_days_left"
+    )
+    # one line per clock, the file's columns first
+    late = f"{refs['late']},overdue,documents,2024-01-15,2024-02-05,-5,True"
+    assert lines[1:4] == [
+        f"{late},response,a. 47 al. 1,2024-02-05,-5",
+        f'{late},decision,"a. 47 al. 1, a. 52",2024-02-05,-5',
+        f"{late},review,a. 135,2024-03-06,25",
+    ]
+    assert len(lines) == 1 + sum(len(r["clocks"]) for r in deadlines_json(ws))
     out = tmp_path / "due.json"
     printed = ws.ok(
         "report", "deadlines", "--as-of", "2024-02-10", "--format", "json", "--out", str(out)
@@ -452,7 +483,8 @@ def test_deadlines_follow_a_holiday_proclaimed_in_atip_toml(ws: Workspace) -> No
 def test_no_open_request(sqlite_ws: Workspace) -> None:
     assert deadlines_json(sqlite_ws) == []
     assert sqlite_ws.ok("report", "deadlines", "--format", "csv").splitlines() == [
-        "reference,status,kind,received_on,decision_due,days_left,deemed_refusal"
+        "reference,status,kind,received_on,decision_due,days_left,deemed_refusal,"
+        "clock,article,due,clock_days_left"
     ]
     assert "No request matches." in sqlite_ws.ok("report", "deadlines")
 

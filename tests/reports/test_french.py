@@ -25,8 +25,11 @@ FRENCH_LABELS = [
     "Partiellement acceptées",
     "Refusées",
     "Autres (non détenus, transférées)",
+    "Autres\u00a0: documents non détenus",
+    "Autres\u00a0: transférées à un autre organisme (a. 48)",
     "Mesures d’accommodement raisonnables",
     "Demandes de révision à la Commission",
+    "Entrées annulées (erreurs, comptées nulle part)",
 ]
 
 
@@ -76,17 +79,17 @@ def test_annual_rows_give_todays_french_labels(french: None) -> None:
             "outcomes": {"granted": 0, "partial": 0, "refused": 0, "other": 0},
             "articles": {"53": 1, "16.1": 2}, "accommodations": 0, "reviews": 0,
         }
-        for kind in ("documents", "personal")
+        for kind in ("documents", "personal", "rectification")
     }  # fmt: skip
     rows = annual_rows(report)
-    assert [label for _key, label, _d, _p in rows] == [
+    assert [label for _key, label, *_counts in rows] == [
         *FRENCH_LABELS,
         "Article 16.1 invoqué",
         "Article 53 invoqué",
     ]
     i18n.set_language("en")
     english = annual_rows(report)
-    assert [label for _key, label, _d, _p in english][: len(FIGURES)] == [
+    assert [label for _key, label, *_counts in english][: len(FIGURES)] == [
         label for _key, label in FIGURES
     ]
     assert english[-1][1] == "Article 53 invoked"
@@ -128,16 +131,16 @@ def test_annual_table_in_english(year: Workspace) -> None:
 def test_annual_csv_rows_are_codes_in_both_languages(year: Workspace) -> None:
     english = annual(year, "en", "csv").splitlines()
     french = annual(year, "fr", "csv").splitlines()
-    assert english[0] == "item,documents,personal"
+    assert english[0] == "item,documents,personal,rectification"
     assert french[1:] == english[1:]  # the rows: codes and counts
-    assert "received,4,1" in french and "articles.53,1,0" in french
+    assert "received,4,1,0" in french and "articles.53,1,0,0" in french
 
 
 def test_annual_csv_header_in_french(year: Workspace) -> None:
     # The header (atip.cli.report, cli.po) is read by a clerk: it follows the language.
     header = annual(year, "fr", "csv").splitlines()[0]
-    assert header != "item,documents,personal"
-    assert len(header.split(",")) == 3
+    assert header != "item,documents,personal,rectification"
+    assert len(header.split(",")) == 4
 
 
 def test_annual_json_is_the_same_in_both_languages(year: Workspace) -> None:

@@ -155,7 +155,12 @@ def test_publish_refuses_a_request_without_decision(sqlite_ws: Workspace, tmp_pa
     [
         # the full name in any case or spacing; the surname alone, written as a name
         ("Marie Côté", "le dossier de MARIE  CÔTÉ", "le dossier de [x]"),
-        ("Marie Côté", "Mme Côté, à côté du bureau", "Mme [x], à côté du bureau"),
+        # in any case, without accents, decomposed or not; initials too (issue 15)
+        ("Marie Côté", "Mme Côté, à côté du bureau", "Mme [x], à [x] du bureau"),
+        ("Marie Côté", "mme cote, COTÉ, Co\u0302te\u0301 ; M. C.", "mme [x], [x], [x] ; M. [x]"),
+        ("Anne Quenneville", "mme quenneville (Q.)", "mme [x] ([x])"),
+        ("Chen Wu", "M. Wu, Wuhan", "M. [x], Wuhan"),
+        ("Thi Lê", "Mme Le a le dossier", "[x] a le dossier"),
         ("Marie Côté", "DOSSIER DE MME CÔTÉ", "DOSSIER DE MME [x]"),
         # a compound surname and each of its parts
         ("Luc Brassard-Vautrin", "M. Vautrin et M. Brassard-Vautrin", "M. [x] et M. [x]"),

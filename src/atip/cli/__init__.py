@@ -60,8 +60,24 @@ class AtipGroup(Group):
             choose_language(argv)
         except ValueError as exc:
             _fail(str(exc), 2)
+        from atip import files
+
         try:
             code = super().main(args, prog_name or "atip", **extra)
+            files.keep_created_dirs()
+        except SystemExit as exc:
+            if exc.code not in (None, 0):
+                files.remove_created_dirs()
+            raise
+        except BaseException:
+            files.remove_created_dirs()  # a refused command leaves no new folder
+            self._report()
+        sys.exit(code if isinstance(code, int) else 0)
+
+    def _report(self) -> None:
+        """The exception being handled, as one line on stderr and its exit code."""
+        try:
+            raise
         except click.exceptions.Abort:
             _fail(_("aborted"), 1)
         except click.ClickException as exc:
@@ -74,13 +90,17 @@ class AtipGroup(Group):
         except Exception as exc:  # the last guard: one line, never the data in the exception
             if os.environ.get("ATIP_DEBUG"):
                 raise
+            if type(exc).__module__.startswith("sqlalchemy"):
+                from atip.register.db import database_problem
+
+                problem = database_problem(exc)
+                _fail(problem.message, problem.exit_code)
             _fail(
                 _("internal error ({name}); set ATIP_DEBUG=1 for details").format(
                     name=type(exc).__name__
                 ),
                 1,
             )
-        sys.exit(code if isinstance(code, int) else 0)
 
 
 def choose_language(args: list[str]) -> None:

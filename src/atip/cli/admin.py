@@ -55,8 +55,10 @@ def backup(app: App, dest: Path) -> None:
 @pass_app
 def check(app: App) -> None:
     """Check the database's integrity and the issued letters against their hashes."""
-    from atip.register.integrity import check_workspace
+    from atip.register.integrity import check_workspace, recover
 
+    for line in recover(app.settings, app.engine):
+        click.echo(line)
     problems = check_workspace(app.settings, app.engine)
     for line in problems:
         click.echo(line)

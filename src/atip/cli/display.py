@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import sys
+from collections.abc import Collection
 from datetime import date, datetime
 from typing import Any
 
@@ -23,7 +24,15 @@ HEADERS = {
     "days_left": N_("Days left"),
     "decided_on": N_("Decided"),
     "deemed_refusal": N_("Deemed refusal"),
+    "clock": N_("Clock"),
+    "article": N_("Article"),
+    "due": N_("Due"),
+    "clock_days_left": N_("Days left (clock)"),
 }
+# Above this many rows a table is drawn here, not by rich: rich measures every cell of every
+# row, which takes seconds for a long register (bench/run.py, "table").
+RICH_ROWS = 1000
+ANSI = {"bold red": "1;31", "yellow": "33", "dim": "2", "dim strike": "2;9", "bold": "1"}
 STATUS_STYLE = {
     "overdue": "bold red",
     "decided": "dim",
@@ -92,29 +101,161 @@ PERSONAL = "(personal information)"  # as the journal stores it (atip.register.j
 
 def print_table(rows: list[dict[str, Any]], as_of: date, *, warn_within: int = 5) -> None:
     """A coloured table: late rows red, rows due within `warn_within` days yellow."""
-    from rich.console import Console
-    from rich.table import Table
-
     title = _("Requests as of {day}").format(day=as_of.isoformat())
-    table = Table(title=title, header_style="bold")
-    for column in COLUMNS:
-        right = column == "days_left"
-        table.add_column(_(HEADERS[column]), justify="right" if right else "left", no_wrap=True)
+    words = _Words()
+    status_at, kind_at, left_at = (COLUMNS.index(c) for c in ("status", "kind", "days_left"))
+    lines: list[list[str]] = []
+    styles: list[str | None] = []
     for row in rows:
-        style = STATUS_STYLE.get(row["status"])
+        status = row["status"]
+        style = STATUS_STYLE.get(status)
         left = row["days_left"]
-        if style is None and row["decided_on"] is None and left is not None and left <= warn_within:
+        decided = row["decided_on"] is not None
+        if style is None and not decided and left is not None and left <= warn_within:
             style = "yellow"
         cells = [_cell(row[c]) for c in COLUMNS]
-        cells[COLUMNS.index("status")] = label("status", row["status"])
-        cells[COLUMNS.index("kind")] = label("kind", row["kind"])
-        if row["days_left"] is None or row["decided_on"] is not None:
-            cells[COLUMNS.index("days_left")] = ""  # nothing is due once decided or ended
-        table.add_row(*cells, style=style)
-    console = Console(width=None if sys.stdout.isatty() else 120)
-    console.print(table)
+        cells[status_at] = words.label("status", status)
+        cells[kind_at] = words.label("kind", row["kind"])
+        if left is None or decided:
+            cells[left_at] = ""  # nothing is due once decided or ended
+        lines.append(cells)
+        styles.append(style)
+    headers = [_(HEADERS[c]) for c in COLUMNS]
+    draw_table(title, headers, lines, styles, right={left_at})
     if not rows:
-        console.print(_("No request matches."))
+        _echo(_("No request matches."))
+
+
+def print_clocks(rows: list[dict[str, Any]], as_of: date, *, warn_within: int = 5) -> None:
+    """`report deadlines`: one line per clock of each file, late red, soon yellow."""
+    from atip.reports.deadlines import CLOCKS
+
+    title = _("Deadlines as of {day}").format(day=as_of.isoformat())
+    words = _Words()
+    keys = ("reference", "status", "kind", "clock", "article", "due", "days_left")
+    lines: list[list[str]] = []
+    styles: list[str | None] = []
+    for row in rows:
+        for clock in row["clocks"]:
+            left = clock["days_left"]
+            style = "bold red" if left < 0 else "yellow" if left <= warn_within else None
+            lines.append(
+                [
+                    row["reference"],
+                    words.label("status", row["status"]),
+                    words.label("kind", row["kind"]),
+                    _(CLOCKS[clock["clock"]]),
+                    clock["article"],
+                    clock["due"],
+                    str(left),
+                ]
+            )
+            styles.append(style)
+    draw_table(title, [_(HEADERS[k]) for k in keys], lines, styles, right={len(keys) - 1})
+    if not rows:
+        _echo(_("No request matches."))
+
+
+class _Words:
+    """`vocabulary.label`, looked up once per code: a long list has few distinct codes."""
+
+    def __init__(self) -> None:
+        self.seen: dict[tuple[str, str], str] = {}
+
+    def label(self, what: str, code: str) -> str:
+        key = (what, code)
+        word = self.seen.get(key)
+        if word is None:
+            word = self.seen[key] = label(what, code)
+        return word
+
+
+def draw_table(
+    title: str,
+    headers: list[str],
+    lines: list[list[str]],
+    styles: list[str | None],
+    *,
+    right: Collection[int] = (),
+) -> None:
+    """A table as rich draws it; rich itself for a short one, drawn here for a long one."""
+    if len(lines) <= RICH_ROWS:
+        from rich.console import Console
+        from rich.table import Table
+
+        table = Table(title=title, header_style="bold")
+        for i, header in enumerate(headers):
+            table.add_column(header, justify="right" if i in right else "left", no_wrap=True)
+        for cells, style in zip(lines, styles, strict=True):
+            table.add_row(*cells, style=style)
+        Console(width=None if sys.stdout.isatty() else 120).print(table)
+        return
+    sys.stdout.write(plain_table(title, headers, lines, styles, right=right, colour=_colour()))
+    sys.stdout.flush()
+
+
+def plain_table(
+    title: str,
+    headers: list[str],
+    lines: list[list[str]],
+    styles: list[str | None],
+    *,
+    right: Collection[int] = (),
+    colour: bool = False,
+) -> str:
+    """The text of a table in rich's default box (heavy head), each line one row."""
+    widths = [len(h) for h in headers]
+    for i in range(len(headers)):
+        longest = max((len(cells[i]) for cells in lines), default=0)
+        if longest > widths[i]:
+            widths[i] = longest
+
+    def fit(cells: list[str]) -> list[str]:
+        return [
+            cell.rjust(widths[i]) if i in right else cell.ljust(widths[i])
+            for i, cell in enumerate(cells)
+        ]
+
+    total = sum(widths) + 3 * len(widths) + 1
+    bold = "\x1b[1m" if colour else ""
+    reset = "\x1b[0m" if colour else ""
+    out = [
+        title.center(total).rstrip(),
+        "┏" + "┳".join("━" * (w + 2) for w in widths) + "┓",
+        "┃ " + " ┃ ".join(f"{bold}{h}{reset}" for h in fit(headers)) + " ┃",
+        "┡" + "╇".join("━" * (w + 2) for w in widths) + "┩",
+    ]
+    # One format string for every row: str.format runs in C, a row at a time.
+    row_format = "│ " + " │ ".join("{}" for _ in widths) + " │"
+    justified = [
+        (lambda c, w=w: c.rjust(w)) if i in right else (lambda c, w=w: c.ljust(w))
+        for i, w in enumerate(widths)
+    ]
+    append = out.append
+    for cells, style in zip(lines, styles, strict=True):
+        text = row_format.format(*[j(c) for j, c in zip(justified, cells, strict=True)])
+        if colour and style:
+            text = f"\x1b[{ANSI.get(style, '0')}m{text}\x1b[0m"
+        append(text)
+    out.append("└" + "┴".join("─" * (w + 2) for w in widths) + "┘")
+    return "\n".join(out) + "\n"
+
+
+def _colour() -> bool:
+    """Whether to colour a table drawn here, as rich decides: NO_COLOR, FORCE_COLOR, a tty."""
+    import os
+
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    return sys.stdout.isatty() and os.environ.get("TERM") != "dumb"
+
+
+def _echo(text: str) -> None:
+    import click
+
+    click.echo(text)
 
 
 def print_csv(rows: list[dict[str, Any]]) -> None:
@@ -124,6 +265,25 @@ def print_csv(rows: list[dict[str, Any]]) -> None:
     writer.writerow(csv_header(COLUMNS))
     for row in rows:
         writer.writerow(_cell(row[c]) for c in COLUMNS)
+
+
+def xlsx_rows(rows: list[dict[str, Any]]) -> bytes:
+    """The list as an Excel workbook: the table's columns, headers in the interface language,
+    words for codes, real dates and numbers."""
+    from atip.reports.xlsx import Sheet, workbook
+
+    keys = (*COLUMNS, "deemed_refusal")
+    words = _Words()
+    lines = []
+    for row in rows:
+        cells: list[Any] = [row[k] for k in keys]
+        cells[1] = words.label("status", row["status"])
+        cells[2] = words.label("kind", row["kind"])
+        if row["decided_on"] is not None:
+            cells[keys.index("days_left")] = None
+        cells[-1] = _("yes") if row["deemed_refusal"] else _("no")
+        lines.append(cells)
+    return workbook([Sheet(_("Requests"), [_(HEADERS[k]) for k in keys], lines)])
 
 
 def csv_header(keys: tuple[str, ...]) -> list[str]:

@@ -9,7 +9,7 @@ import click
 
 from atip.cli import App, pass_app
 from atip.cli.options import DATE, CodeChoice, json_option, print_json, today
-from atip.cli.request import _summary, request
+from atip.cli.request import request, summary
 from atip.cli.translation import option
 from atip.i18n import _
 
@@ -56,7 +56,7 @@ def correct(
         courtesy=courtesy,
     )
     app.recorder.correct(ref, correction, why)
-    _summary(app, ref)
+    summary(app, ref)
     _say_reissue(app, ref)
 
 
@@ -71,7 +71,7 @@ def correct(
 def cancel(app: App, ref: str, what: str, why: str) -> None:
     """Undo a recorded event: its dates return to what they were; the journal keeps both."""
     app.recorder.cancel(ref, what, why)
-    _summary(app, ref)
+    summary(app, ref)
     _say_reissue(app, ref)
 
 
@@ -83,7 +83,7 @@ def cancel(app: App, ref: str, what: str, why: str) -> None:
 def withdraw(app: App, ref: str, on: date, why: str | None) -> None:
     """The requester withdrew the request: no time limit runs any more, and no refusal."""
     app.recorder.withdraw(ref, on, why)
-    _summary(app, ref)
+    summary(app, ref)
 
 
 @request.command()
@@ -149,7 +149,7 @@ def fees(
 ) -> None:
     """Record the fee estimate (a. 11), its payment, or a waiver; the time limits run on."""
     app.recorder.fees(ref, estimate=estimate, on=on, paid=paid, waived=waived)
-    _summary(app, ref)
+    summary(app, ref)
 
 
 def _say_reissue(app: App, ref: str) -> None:

@@ -51,16 +51,18 @@ def letter(
     jobs: int | None,
 ) -> None:
     """Write the letter KIND of request REF as DOCX and/or PDF; prints the paths written."""
-    from atip.letters import issuing as lettering
+    from atip.letters import issuing
 
     if all_due == (ref is not None):
         raise click.UsageError(_("give a reference, or --all-due"))
     # Absolute: the path is recorded for `atip check`, which may run from another folder.
     out_dir = (out or app.settings.workspace / "letters").absolute()
-    formats = lettering.FORMATS[fmt]
+    formats = issuing.FORMATS[fmt]
     warn = lambda line: click.echo(f"atip: {line}", err=True)  # noqa: E731
     if ref is not None:
-        job = lettering.make_job(
+        # One letter, or one per addressee (a third-party notice: the requester and each
+        # third party), all checked before any is written.
+        jobs_ = issuing.make_jobs(
             app.recorder,
             app.settings,
             ref,
@@ -69,24 +71,35 @@ def letter(
             out_dir=out_dir,
             letter_date=letter_date,
         )
-        lettering.check_out_dir(out_dir)  # only now: a refused letter leaves no new folder
-        for line in job.warnings:
+        issuing.check_out_dir(out_dir)  # only now: a refused letter leaves no new folder
+        for line in issuing.unnamed_warnings(jobs_[0].case, kind):
             warn(line)
-        for path in lettering.issue(app.recorder, job, reissue=reissue):
-            click.echo(str(path))
+        for line in dict.fromkeys(line for job in jobs_ for line in job.warnings):
+            warn(line)
+        for job in jobs_:
+            for path in issuing.issue(app.recorder, job, reissue=reissue):
+                click.echo(str(path))
         _say_unsigned(app, formats)
         return
     from atip.letters.batch import issue_all_due
 
-    lettering.check_out_dir(out_dir)
+    issuing.check_out_dir(out_dir)
     written = 0
+    failures: list[str] = []
+
+    def fail(line: str) -> None:
+        failures.append(line)
+        click.echo(f"atip: {line}", err=True)
+
     for path in issue_all_due(
-        app.recorder, app.settings, out_dir, formats, letter_date, jobs, warn=warn
+        app.recorder, app.settings, out_dir, formats, letter_date, jobs, warn=warn, fail=fail
     ):
         click.echo(str(path))
         written += 1
     if written:
         _say_unsigned(app, formats)
+    if failures:
+        raise click.exceptions.Exit(1)
 
 
 def _say_unsigned(app: App, formats: tuple[str, ...]) -> None:

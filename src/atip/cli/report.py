@@ -59,32 +59,107 @@ def _no_out_for_table(fmt: str, out: Path | None) -> None:
         raise click.UsageError(_("--out needs another --format than table"))
 
 
+def _clock_choice() -> click.Choice:
+    from atip.reports.clocks import CLOCKS
+
+    return click.Choice(list(CLOCKS))
+
+
+CLOCK_COLUMNS = ("clock", "article", "due", "days_left")
+# The clock's columns in CSV, after the file's: named apart from the file's `days_left`.
+CLOCK_CSV = ("clock", "article", "due", "clock_days_left")
+
+
 @report.command("deadlines")
 @as_of_option
-@format_option("table", "csv", "json", "ics")
+@option("--clock", type=_clock_choice(), help="Only this clock (e.g. observations, review).")
+@format_option("table", "csv", "json", "ics", "xlsx")
 @option("--out", type=OUT, help="Write to this file (atomically) instead of stdout.")
 @pass_app
-def deadlines_report(app: App, as_of: date | None, fmt: str, out: Path | None) -> None:
-    """Every open request with its governing date: late first, then due soonest."""
+def deadlines_report(
+    app: App, as_of: date | None, clock: str | None, fmt: str, out: Path | None
+) -> None:
+    """Every clock of every file still running, each with its article: late first."""
     from atip.reports.deadlines import DEADLINE_KEYS, deadlines
 
     _no_out_for_table(fmt, out)
+    if fmt == "xlsx" and out is None:
+        raise click.UsageError(_("--format xlsx needs --out FILE"))
     day = today(as_of)
-    rows = deadlines(app.reader, day)
+    rows = deadlines(app.reader, day, clock)
     if fmt == "json":
         _emit(_json_rows(rows), out)
     elif fmt == "csv":
         from atip.cli.display import csv_header
 
-        _emit(_csv(csv_header(DEADLINE_KEYS), [[r[k] for k in DEADLINE_KEYS] for r in rows]), out)
+        # One line per clock: the file's columns, then the clock's.
+        header = csv_header(DEADLINE_KEYS) + csv_header(CLOCK_CSV)
+        lines = [[r[k] for k in DEADLINE_KEYS] + [c[k] for k in CLOCK_COLUMNS]
+                 for r in rows for c in r["clocks"]]  # fmt: skip
+        _emit(_csv(header, lines), out)
     elif fmt == "ics":
+        from atip.register import identity
         from atip.reports.ics import deadlines_ics
 
-        _emit(deadlines_ics(rows, app.settings.organisation), out)
-    else:
-        from atip.cli.display import print_table
+        def calendar(workspace: str) -> bytes:
+            return deadlines_ics(
+                rows,
+                app.settings.organisation,
+                workspace=workspace,
+                reminder_days=app.settings.reminder_days,
+            )
 
-        print_table([{**r, "decided_on": None} for r in rows], day)
+        # The workspace's id is stored on its first export, once the file is written: a
+        # refused export leaves the database as it was.
+        engine = app.reader.engine
+        known = identity.workspace_id(engine)
+        if known is not None:
+            _emit(calendar(known), out)
+        else:
+            made = identity.new_id()
+            _emit(calendar(made), out)
+            kept = identity.remember(engine, made)
+            if kept != made and out is not None:  # another export stored its id first
+                from atip.files import atomic_write_bytes
+
+                atomic_write_bytes(out, calendar(kept))
+    elif fmt == "xlsx":
+        assert out is not None
+        _emit(_deadlines_xlsx(rows), out)
+    else:
+        from atip.cli.display import print_clocks
+
+        print_clocks(rows, day)
+
+
+def _deadlines_xlsx(rows: list[dict[str, Any]]) -> bytes:
+    """Two sheets: one row per file, and one row per clock."""
+    from atip.cli.display import HEADERS
+    from atip.reports.deadlines import CLOCKS, DEADLINE_KEYS
+    from atip.reports.xlsx import Sheet, workbook
+    from atip.vocabulary import label
+
+    def words(key: str, value: Any) -> Any:
+        if key in ("status", "kind"):
+            return label(key, value)
+        if key == "clock":
+            return _(CLOCKS[value])
+        if key == "deemed_refusal":
+            return _("yes") if value else _("no")
+        return value
+
+    files = Sheet(
+        _("Files"),
+        [_(HEADERS[k]) for k in DEADLINE_KEYS],
+        [[words(k, r[k]) for k in DEADLINE_KEYS] for r in rows],
+    )
+    keys = ("reference", "status", "kind", *CLOCK_COLUMNS)
+    clocks = Sheet(
+        _("Clocks"),
+        [_(HEADERS[k]) for k in keys],
+        [[words(k, {**r, **c}[k]) for k in keys] for r in rows for c in r["clocks"]],
+    )
+    return workbook([clocks, files])
 
 
 class FiscalYear(click.ParamType):
@@ -105,7 +180,7 @@ class FiscalYear(click.ParamType):
 
 @report.command("annual")
 @option("--fiscal-year", type=FiscalYear(), required=True, help="e.g. 2023-2024")
-@format_option("table", "csv", "json", "pdf")
+@format_option("table", "csv", "json", "pdf", "xlsx")
 @option("--out", type=OUT, help="Write to this file (PDF default: bilan-YEAR.pdf here).")
 @option(
     "--as-of",
@@ -118,19 +193,41 @@ def annual_report(
     app: App, fiscal_year: str, fmt: str, out: Path | None, as_of: date | None
 ) -> None:
     """The year's statistics per kind of request (Règlement sur la diffusion, a. 2)."""
-    from atip.reports.annual import annual, annual_rows
+    from atip.reports.annual import annual, annual_rows, statements
 
     _no_out_for_table(fmt, out)
     day = today(as_of)
     engine = app.reader.engine  # through the reader: dates in step with atip.toml first
     data = annual(engine, fiscal_year, day)
+    said = statements(app.settings)
     if fmt == "json":
         import json
 
-        _emit((json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8"), out)
+        full = {**data, **said}
+        _emit((json.dumps(full, ensure_ascii=False, indent=2) + "\n").encode("utf-8"), out)
     elif fmt == "csv":
-        rows = [[key, docs, personal] for key, _label, docs, personal in annual_rows(data)]
-        _emit(_csv([_("item"), _("documents"), _("personal")], rows), out)
+        rows = [[key, *counts] for key, _label, *counts in annual_rows(data)]
+        header = [_("item"), _("documents"), _("personal"), _("rectification")]
+        _emit(_csv(header, rows), out)
+    elif fmt == "xlsx":
+        from atip.reports.xlsx import Sheet, workbook
+
+        headers = [
+            _("Item"), _("Documents"), _("Personal information"), _("Rectification"), _("Total")
+        ]  # fmt: skip
+        lines: list[list[Any]] = [
+            [label, *counts, sum(counts)] for _key, label, *counts in annual_rows(data)
+        ]
+        published = said["section_iii"]["published_on"]
+        extra = [
+            [_("Section III documents published (attested on)"), published],
+            [_("Access and privacy activities"), said["activities"]],
+        ]
+        sheets = [
+            Sheet(fiscal_year, headers, lines),
+            Sheet(_("Statements"), [_("Item"), _("Value")], extra),
+        ]
+        _emit(workbook(sheets), out or Path(f"bilan-{fiscal_year}.xlsx"))
     elif fmt == "pdf":
         from atip.reports.annual import monthly_received
         from atip.reports.annual_pdf import annual_pdf
@@ -142,6 +239,7 @@ def annual_report(
             app.settings.organisation,
             search_path("templates", app.settings.workspace),
             day,
+            said,
         )
         _emit(pdf, out or Path(f"bilan-{fiscal_year}.pdf"))
     else:
@@ -157,9 +255,10 @@ def annual_report(
         table.add_column("")
         table.add_column(_("Documents"), justify="right")
         table.add_column(_("Personal information"), justify="right")
-        for _key, label, docs, personal in annual_rows(data):
-            table.add_row(label, str(docs), str(personal))
-        Console(width=None if sys.stdout.isatty() else 100).print(table)
+        table.add_column(_("Rectification"), justify="right")
+        for _key, label, *counts in annual_rows(data):
+            table.add_row(label, *(str(n) for n in counts))
+        Console(width=None if sys.stdout.isatty() else 120).print(table)
 
 
 @command()

@@ -90,7 +90,7 @@ def new(
 def clarify(app: App, ref: str, on: date, keep_clock: bool) -> None:
     """Record that the requester made the request precise."""
     app.recorder.clarify(ref, on, keep_clock)
-    _summary(app, ref)
+    summary(app, ref)
 
 
 @request.command()
@@ -100,7 +100,7 @@ def clarify(app: App, ref: str, on: date, keep_clock: bool) -> None:
 def extend(app: App, ref: str, on: date) -> None:
     """Record the notice of the 10-day extension (article 47)."""
     app.recorder.extend(ref, on)
-    _summary(app, ref)
+    summary(app, ref)
 
 
 @request.command("third-party")
@@ -127,7 +127,7 @@ def third_party(
         name=name, address=address.replace("\\n", "\n") if address else None, email=email
     )
     app.recorder.third_party(ref, notified, observations, identity)
-    _summary(app, ref)
+    summary(app, ref)
 
 
 @request.command()
@@ -183,7 +183,7 @@ def decide(
         cited_check=library.check_citable,
         revise=why if revise else None,
     )
-    _summary(app, ref)
+    summary(app, ref)
 
 
 @request.command()
@@ -193,7 +193,7 @@ def decide(
 def review(app: App, ref: str, filed: date) -> None:
     """Record that the requester applied to the Commission for review (article 135)."""
     app.recorder.review(ref, filed)
-    _summary(app, ref)
+    summary(app, ref)
 
 
 @request.command()
@@ -226,6 +226,11 @@ def show(app: App, ref: str, as_of: date | None, as_json: bool, journal: bool) -
 @as_of_option
 @json_option
 @option("--csv", "as_csv", is_flag=True, help="Print CSV.")
+@option(
+    "--xlsx",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the list to this Excel file (atomically).",
+)
 @pass_app
 def list_(
     app: App,
@@ -239,10 +244,11 @@ def list_(
     as_of: date | None,
     as_json: bool,
     as_csv: bool,
+    xlsx: Path | None,
 ) -> None:
     """List requests, late first, then by decision date (void entries only with --status)."""
-    if as_json and as_csv:
-        raise click.UsageError(_("choose one of --json and --csv"))
+    if as_json + as_csv + (xlsx is not None) > 1:
+        raise click.UsageError(_("choose one of --json, --csv and --xlsx"))
     rows = app.reader.requests(
         today(as_of),
         open_only=open_only,
@@ -255,6 +261,13 @@ def list_(
     )
     if as_json:
         print_json_rows(rows)
+        return
+    if xlsx is not None:
+        from atip.cli.display import xlsx_rows
+        from atip.files import atomic_write_bytes
+
+        atomic_write_bytes(xlsx, xlsx_rows(rows))
+        click.echo(str(xlsx))
         return
     from atip.cli.display import print_csv, print_table
 
@@ -279,7 +292,7 @@ def import_(app: App, file: Path) -> None:
     )
 
 
-def _summary(app: App, ref: str) -> None:
+def summary(app: App, ref: str) -> None:
     view = app.reader.show(ref, today())
     click.echo(
         _("{ref}: {status}, decision due {due}").format(

@@ -10,9 +10,10 @@ from typing import TYPE_CHECKING
 
 from atip import french
 from atip.errors import InputError
-from atip.i18n import _, ngettext
-from atip.letters.model import NOT_GROUNDS, REFUSAL_HEADING, Annex, Block, DecisionData
-from atip.vocabulary import REFUSAL_OUTCOMES
+from atip.i18n import _
+from atip.letters.model import REFUSAL_HEADING, Annex, Block, DecisionData
+from atip.register.validation import ANNEX_MARK, check_placed_annexes
+from atip.vocabulary import NOT_GROUNDS, REFUSAL_OUTCOMES
 
 if TYPE_CHECKING:
     from atip.law.articles import LawLibrary
@@ -20,7 +21,6 @@ if TYPE_CHECKING:
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 _BULLET = re.compile(r"^[-•–]\s+")
-_ANNEX_MARK = re.compile(r"\[\[\s*annexe\s+(\d+)\s*\]\]", re.IGNORECASE)
 _DECISION_MARK = re.compile(r"\[\[\s*d[ée]cision\s*\]\]", re.IGNORECASE)
 # Private markers: control characters never survive clean(), so user text cannot forge them.
 _ANNEX_TOKEN = "\x00annexe:{}\x00"
@@ -114,19 +114,10 @@ def clerk_text(
                 )
             parts.append([])
             continue
-        mark = _ANNEX_MARK.fullmatch(stripped)
+        mark = ANNEX_MARK.fullmatch(stripped)
         if mark:
             number = int(mark.group(1))
-            if not 1 <= number <= annex_count:
-                raise InputError(
-                    ngettext(
-                        "the decision text of {reference} places [[annexe {number}]] but the "
-                        "request has {count} annex(es)",
-                        "the decision text of {reference} places [[annexe {number}]] but the "
-                        "request has {count} annex(es)",
-                        annex_count,
-                    ).format(reference=reference, number=number, count=annex_count)
-                )
+            check_placed_annexes(reference, [number], annex_count)
             inline.append(number)
             parts[-1].append(_ANNEX_TOKEN.format(number))
             continue
@@ -261,6 +252,15 @@ def law_annex(decision: DecisionData, law: LawLibrary, on: date, act_title: str)
         blocks.append(Block("law-heading", text=REFUSAL_HEADING))
         for number in grounds:
             blocks.extend(_article_blocks(law, number, on))
+    return Annex("law", act_title.upper(), tuple(blocks), True)
+
+
+def articles_annex(numbers: Sequence[str], law: LawLibrary, on: date, act_title: str) -> Annex:
+    """The Act's title and these articles' verbatim texts, in the version in force on `on`."""
+    law.check_citable(list(numbers))
+    blocks: list[Block] = []
+    for number in numbers:
+        blocks.extend(_article_blocks(law, number, on))
     return Annex("law", act_title.upper(), tuple(blocks), True)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import weakref
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -13,16 +14,28 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from atip import files
 from atip.errors import InputError, RefusedError
 from atip.i18n import _, day
 from atip.register import db
-from atip.register.models import Annex, Decision, IssuedLetter, Request, Requester
+from atip.register.models import (
+    Annex,
+    Decision,
+    Fees,
+    IssuedLetter,
+    Request,
+    Requester,
+    ThirdParty,
+)
 from atip.register.recorder import Recorder
 from atip.register.references import request_by_reference
 from atip.register.settings import Settings
-from atip.vocabulary import label
+from atip.vocabulary import LETTER_KINDS, RECIPIENT_SEPARATOR, label
 
-KINDS = ("acknowledgement", "extension", "decision")
+KINDS = LETTER_KINDS
+REQUESTER = "requester"  # the recipient of the requester's copy of a letter of several
+# Letters dated their decision, whatever --date says (the dates they give run from it).
+DATED_BY_DECISION = ("decision", "third-party-decision")
 FORMATS = {"pdf": ("pdf",), "docx": ("docx",), "both": ("docx", "pdf")}
 
 
@@ -89,8 +102,9 @@ def profile_of(settings: Settings) -> Any:
 
 def load_letter_case(register: Recorder, reference: str) -> Any:
     """Everything a letter of this request says, read in one session."""
-    from atip.letters.model import DecisionData, LetterCase
+    from atip.letters.model import DecisionData, FeesData, LetterCase, ThirdPartyData
     from atip.register.annexes import Section
+    from atip.register.facts import third_parties_of
 
     with Session(register.engine) as session:
         req = request_by_reference(session, reference)
@@ -109,6 +123,19 @@ def load_letter_case(register: Recorder, reference: str) -> Any:
                 paragraphs=tuple(p.strip() for p in decision.body.split("\n\n") if p.strip()),
                 referral_body=decision.referral_body,
             )
+        parties = tuple(
+            ThirdPartyData(
+                position=p.position,
+                name=p.name or "",
+                address=p.address or "",
+                email=p.email,
+                notified_on=p.notified_on,
+                observations_on=p.observations_on,
+                observations_due=_observations_due(register, req, p),
+            )
+            for p in third_parties_of(session, req.id)
+        )
+        fees = session.get(Fees, req.id)
         return LetterCase(
             reference=req.reference,
             kind=req.kind,
@@ -126,23 +153,47 @@ def load_letter_case(register: Recorder, reference: str) -> Any:
             third_party_notified_on=req.third_party_notified_on,
             decision=data,
             sections=tuple(Section.from_json(a.section) for a in annexes),
+            third_parties=parties,
+            fees=(
+                FeesData(fees.estimate, fees.estimated_on, fees.paid_on, fees.waived)
+                if fees is not None
+                else None
+            ),
+            withdrawn_on=req.withdrawn_on,
+            voided_on=req.voided_on,
+            observations_due=req.observations_due,
+            executory_on=req.executory_on,
         )
 
 
-def check_kind(case: Any, kind: str) -> None:
-    """Refuse a letter the file does not support yet (no decision, no extension)."""
-    if kind == "decision" and case.decision is None:
-        raise RefusedError(
-            _("request {reference} has no decision: record it with `atip request decide`").format(
-                reference=case.reference
-            )
-        )
-    if kind == "extension" and case.extended_on is None:
-        raise RefusedError(
-            _("request {reference} was not extended: record it with `atip request extend`").format(
-                reference=case.reference
-            )
-        )
+def _observations_due(register: Recorder, req: Request, party: ThirdParty) -> date | None:
+    """The end of this third party's 20 days for observations (a. 49 al. 3)."""
+    from dataclasses import replace
+
+    from atip.law import deadlines
+    from atip.register.facts import facts_of
+
+    facts = replace(
+        facts_of(req),
+        third_party_notified_on=party.notified_on,
+        observations_on=party.observations_on,
+    )
+    return deadlines.compute(facts, register.rules).observations_due
+
+
+def check_kind(case: Any, kind: str, recipient: int | None = None) -> None:
+    """Refuse a letter the file does not support yet (no decision, no extension, no third
+    party…), with one line that names the command that records it."""
+    from atip.letters.content import check_letter
+
+    check_letter(kind, case, recipient)
+
+
+def split_code(code: str) -> tuple[str, str]:
+    """A letter's code as issued and journaled, `third-party-notice_1`, as (kind, recipient):
+    ("third-party-notice", "1"); a letter of one addressee has the recipient ""."""
+    kind, _sep, recipient = code.partition(RECIPIENT_SEPARATOR)
+    return kind, recipient
 
 
 @dataclass(frozen=True)
@@ -161,8 +212,20 @@ class Job:
     certificate: str = ""  # the PKCS#12 file that signs the PDF, or ""
     warnings: tuple[str, ...] = ()  # one line each, for stderr (articles to check)
 
+    @property
+    def letter_kind(self) -> str:
+        """The kind of letter (`kind` may name its addressee: `third-party-notice_1`)."""
+        return split_code(self.kind)[0]
+
+    @property
+    def recipient(self) -> int | None:
+        """The position of the third party the letter is addressed to, else None."""
+        recipient = split_code(self.kind)[1]
+        return int(recipient) if recipient.isdigit() else None
+
     def stem(self) -> str:
-        """File name without suffix: 18159_decision, or 18159_decision_publie."""
+        """File name without suffix: 18159_decision, 18159_decision_publie, or for letters of
+        several addressees 18159_third-party-notice_requester, 18159_third-party-notice_1."""
         return f"{self.reference}_{self.kind}" + ("_publie" if self.published else "")
 
 
@@ -175,10 +238,26 @@ class Rendered:
     staged: dict[str, tuple[Path, Path, str]]  # format -> (staging path, final path, sha256)
 
 
-def render_job(job: Job) -> Rendered:
-    """Build the letter and write each format to a hidden staging file beside its final name."""
+def build(job: Job) -> Any:
+    """The job's `Letter`, as both formats will print it (refused as building it would be)."""
     from atip.law.articles import default_library
     from atip.letters.content import build_letter
+    from atip.resources import search_path
+
+    return build_letter(
+        job.letter_kind,
+        job.case,
+        job.profile,
+        job.letter_date,
+        default_library(job.workspace),
+        template_dirs=search_path("templates", job.workspace),
+        published=job.published,
+        recipient=job.recipient,
+    )
+
+
+def render_job(job: Job) -> Rendered:
+    """Build the letter and write each format to a hidden staging file beside its final name."""
     from atip.letters.docx import write_docx
     from atip.letters.pdf import write_pdf
     from atip.resources import search_path
@@ -189,15 +268,7 @@ def render_job(job: Job) -> Rendered:
         from functools import partial
 
         pdf_writer = partial(write_pdf, certificate=job.certificate)
-    letter = build_letter(
-        job.kind,
-        job.case,
-        job.profile,
-        job.letter_date,
-        default_library(job.workspace),
-        template_dirs=templates,
-        published=job.published,
-    )
+    letter = build(job)
     content = hashlib.sha256(letter.plain_text().encode("utf-8")).hexdigest()
     writers: dict[str, Callable[..., str]] = {"docx": write_docx, "pdf": pdf_writer}
     staged: dict[str, tuple[Path, Path, str]] = {}
@@ -221,7 +292,7 @@ def discard(staged: Iterable[tuple[Path, Path, str]]) -> None:
 def check_out_dir(out_dir: Path) -> Path:
     """The output folder, created if needed; refused when it cannot be written."""
     try:
-        out_dir.mkdir(parents=True, exist_ok=True)
+        files.make_dirs(out_dir)  # 0700 (0750 shared); removed again if the command is refused
     except OSError as exc:
         raise RefusedError(
             _("cannot create the output folder {folder}: {reason}").format(
@@ -233,10 +304,28 @@ def check_out_dir(out_dir: Path) -> Path:
     return out_dir
 
 
+# The output folders whose interrupted issues and leftovers were cleared, by engine (one run).
+_RECOVERED: weakref.WeakKeyDictionary[Any, set[Path]] = weakref.WeakKeyDictionary()
+
+
 def record(register: Recorder, rendered: Rendered, *, reissue: bool = False) -> list[Path]:
-    """Journal the letter and move its files into place, in one transaction."""
+    """Journal the letter as pending and commit, then move its files into place.
+
+    The commit comes first: a crash before it leaves only staging files (removed by the next
+    run), a crash after it a pending row that `atip check` or the next issue finishes
+    (`register/pending.py`). A journaled file is never overwritten by an unjournaled one.
+    """
+    from atip.register.pending import Staged, put_in_place, recover_pending, staging_json
+
     job = rendered.job
+    cleared = _RECOVERED.setdefault(register.engine, set())
+    if job.out_dir not in cleared:  # once per folder and run: a batch records many letters
+        cleared.add(job.out_dir)
+        recover_pending(register.engine)
+        files.remove_leftovers(job.out_dir)
+    committed = False
     try:
+        files.fault("letter-staged")
         with db.transaction(register.engine) as session:
             req = request_by_reference(session, job.reference)
             previous = session.exec(
@@ -277,6 +366,8 @@ def record(register: Recorder, rendered: Rendered, *, reissue: bool = False) -> 
                 pdf_sha256=hashes.get("pdf"),
                 content_sha256=rendered.content_sha256,
                 issued_at=datetime.now(UTC),
+                pending=True,
+                staging=staging_json(rendered.staged),
             )
             session.add(row)
             action = "published" if job.published else "letter"
@@ -289,10 +380,22 @@ def record(register: Recorder, rendered: Rendered, *, reissue: bool = False) -> 
                 summary["reissue_of"] = previous.content_sha256
             register.event(session, req, action, job.kind, None, summary)
             session.flush()
-            for stage, final, _sha in rendered.staged.values():
-                os.replace(stage, final)
+            row_id = row.id
+        committed = True
+        files.fault("letter-committed")
+        for fmt, (stage, final, sha) in rendered.staged.items():
+            put_in_place(Staged(fmt, stage, final, sha), public=job.published)
+            files.fault(f"letter-renamed-{fmt}")
+        files.sync_folder(job.out_dir)
+        with db.transaction(register.engine) as session:
+            done = session.get(IssuedLetter, row_id)
+            if done is not None:
+                done.pending = False
+                done.staging = None
+        files.fault("letter-finished")
     finally:
-        discard(rendered.staged.values())
+        if not committed:
+            discard(rendered.staged.values())
     return [final for _stage, final, _sha in rendered.staged.values()]
 
 
@@ -330,37 +433,44 @@ def make_job(
     out_dir: Path,
     letter_date: date | None = None,
     published: bool = False,
+    case: Any = None,
 ) -> Job:
     """Read the request and check that this letter can be written.
 
+    `kind` is a letter kind, or for a letter of several addressees the code of one of them
+    (`third-party-notice_requester`, `third-party-notice_1`: see `make_jobs`).
     Without `letter_date`, the letter is dated the day of the event it notifies (`default_date`).
     A decision letter is dated its decision: another date is refused (revise the decision).
     """
-    case = load_letter_case(register, reference)
-    check_kind(case, kind)
+    if case is None:
+        case = load_letter_case(register, reference)
+    letter_kind, to = split_code(kind)
+    recipient = int(to) if to.isdigit() else None
+    check_kind(case, letter_kind, recipient)
     if letter_date is None:
-        letter_date = default_date(case, kind)
+        letter_date = default_date(case, kind, settings)
     if published:
         from atip.register.redaction import redact
 
         case = redact(case)
-    if case.decision is not None and kind == "decision" and letter_date < case.decision.decided_on:
+    decided = case.decision.decided_on if case.decision is not None else None
+    if decided is not None and letter_kind in DATED_BY_DECISION and letter_date < decided:
         raise RefusedError(
             _("the letter date {date} is before the decision of {decided}").format(
-                date=day(letter_date), decided=day(case.decision.decided_on)
+                date=day(letter_date), decided=day(decided)
             )
         )
     if (
-        case.decision is not None
-        and kind == "decision"
+        decided is not None
+        and letter_kind in DATED_BY_DECISION
         and not published
-        and letter_date != case.decision.decided_on
+        and letter_date != decided
     ):
         raise RefusedError(
             _(
                 "a decision letter is dated its decision, {decided}: to change that date, "
                 "revise the decision with `atip request decide --revise`"
-            ).format(decided=day(case.decision.decided_on))
+            ).format(decided=day(decided))
         )
     if letter_date < case.received_on:
         raise RefusedError(
@@ -385,27 +495,102 @@ def make_job(
         workspace=settings.workspace,
         published=published,
         certificate=certificate,
-        warnings=article_warnings(case, kind, letter_date, settings.workspace),
+        warnings=article_warnings(case, letter_kind, letter_date, settings.workspace),
     )
 
 
-def default_date(case: Any, kind: str) -> date:
+def letter_codes(case: Any, kind: str) -> list[str]:
+    """The letters one kind means for this file: itself, or one per addressee.
+
+    A third-party notice (a. 49) is a letter to each named third party and the notice to the
+    requester that a. 49 al. 1 also requires; a third-party decision, one to each named third
+    party (the requester's is the decision letter). A third party recorded without a name
+    gets no letter: it was notified another way (a. 49 al. 2).
+    """
+    named = [p.position for p in case.third_parties if p.name.strip()]
+    if kind == "third-party-notice":
+        return [code(kind, REQUESTER)] + [code(kind, str(n)) for n in named]
+    if kind == "third-party-decision":
+        if case.third_parties and not named:
+            check_kind(case, kind, case.third_parties[0].position)  # refused: no name
+        return [code(kind, str(n)) for n in named] or [kind]
+    return [kind]
+
+
+def code(kind: str, recipient: str) -> str:
+    """The code of one addressee's letter: `third-party-notice_1`."""
+    return f"{kind}{RECIPIENT_SEPARATOR}{recipient}"
+
+
+def make_jobs(
+    register: Recorder,
+    settings: Settings,
+    reference: str,
+    kind: str,
+    **options: Any,
+) -> list[Job]:
+    """Every letter `atip letter REF --kind KIND` writes: one, or one per addressee."""
+    case = load_letter_case(register, reference)
+    check_kind(case, kind)
+    return [
+        make_job(register, settings, reference, each, case=case, **options)
+        for each in letter_codes(case, kind)
+    ]
+
+
+def unnamed_warnings(case: Any, kind: str) -> list[str]:
+    """One line for each third party that gets no letter of this kind, having no name."""
+    if kind not in ("third-party-notice", "third-party-decision"):
+        return []
+    return [
+        _(
+            "third party {number} of request {reference} has no name: no letter is addressed "
+            "to it (record it with `atip request third-party --name NAME --address TEXT`)"
+        ).format(number=p.position, reference=case.reference)
+        for p in case.third_parties
+        if not p.name.strip()
+    ]
+
+
+def default_date(case: Any, kind: str, settings: Settings | None = None) -> date:
     """The date a letter bears by default: that of the event it notifies.
 
     An acknowledgement is sent when the request is received, an extension notice on the day
-    the extension was recorded, a decision on its decision date.
+    the extension was recorded, a decision (and its notice to a third party, and a referral)
+    on its decision date, a notice to a third party on the day it was notified (the
+    requester's notice, on the first of them), a fee estimate on the day it was made, a
+    confirmation of withdrawal on the day of the withdrawal; a request for precisions today.
     """
-    if kind == "decision" and case.decision is not None:
-        return case.decision.decided_on  # type: ignore[no-any-return]
-    if kind == "extension" and case.extended_on is not None:
+    letter_kind, recipient = split_code(kind)
+    decision = case.decision
+    if letter_kind in ("decision", "third-party-decision", "referral") and decision is not None:
+        return decision.decided_on  # type: ignore[no-any-return]
+    if letter_kind == "extension" and case.extended_on is not None:
         return case.extended_on  # type: ignore[no-any-return]
+    if letter_kind == "third-party-notice" and case.third_parties:
+        if recipient.isdigit():
+            return case.third_party(int(recipient)).notified_on  # type: ignore[no-any-return]
+        return min(p.notified_on for p in case.third_parties)  # type: ignore[no-any-return]
+    if letter_kind == "fees" and case.fees is not None and case.fees.estimated_on is not None:
+        return case.fees.estimated_on  # type: ignore[no-any-return]
+    if letter_kind == "withdrawal" and case.withdrawn_on is not None:
+        return case.withdrawn_on  # type: ignore[no-any-return]
+    if letter_kind == "precision":
+        from atip.clock import today
+
+        received: date = case.received_on
+        return max(today(settings.timezone if settings else None), received)
     return case.received_on  # type: ignore[no-any-return]
 
 
 def cited_articles(case: Any, kind: str) -> list[str]:
-    """The articles whose text a letter of this kind attaches (a decision's, and 13 for links)."""
+    """The articles whose text a letter of this kind attaches (a decision's, and 13 for links;
+    49 for the letters of a third party)."""
     from atip.letters.blocks import unique
+    from atip.letters.content import KIND_ARTICLES
 
+    if kind in KIND_ARTICLES:
+        return list(KIND_ARTICLES[kind])
     if kind != "decision" or case.decision is None:
         return []
     cited = unique(case.decision.articles)
@@ -440,8 +625,19 @@ def issue(register: Recorder, job: Job, *, reissue: bool = False) -> list[Path]:
     return record(register, render_job(job), reissue=reissue)
 
 
-def due_letters(register: Recorder) -> list[tuple[str, str]]:
-    """(reference, kind) of every letter a request should have and that was never issued."""
+def due_letters(register: Recorder) -> list[tuple[str, str, bool]]:
+    """(reference, letter code, reissue) of every letter a request should have and that was
+    never issued, or was issued before a correction, cancellation or revision of the file
+    (`reader.letters_to_reissue`: it is due again, as a reissue). Never for a void entry.
+
+    Acknowledgement always; extension when extended; decision when decided; the third-party
+    notices when third parties are recorded, and the decision to each of them when decided;
+    the fee estimate when one is recorded (not waived); the withdrawal when withdrawn.
+    """
+    from atip.register.facts import third_parties_of
+    from atip.register.reader import letters_to_reissue
+
+    due: list[tuple[str, str, bool]] = []
     with Session(register.engine) as session:
         issued = set(
             session.exec(
@@ -450,20 +646,34 @@ def due_letters(register: Recorder) -> list[tuple[str, str]]:
                 )
             ).all()
         )
-        rows = session.exec(
-            select(
-                col(Request.id),
-                Request.reference,
-                col(Request.extended_on),
-                col(Request.decided_on),
-            ).order_by(col(Request.id))
+        with_fees = {
+            row.request_id: row
+            for row in session.exec(select(Fees).where(col(Fees.estimate).is_not(None))).all()
+        }
+        requests = session.exec(
+            select(Request).where(col(Request.voided_on).is_(None)).order_by(col(Request.id))
         ).all()
-    due: list[tuple[str, str]] = []
-    for request_id, reference, extended_on, decided_on in rows:
-        wanted = ["acknowledgement"]
-        if extended_on is not None:
-            wanted.append("extension")
-        if decided_on is not None:
-            wanted.append("decision")
-        due.extend((reference, kind) for kind in wanted if (request_id, kind) not in issued)
+        for req in requests:
+            wanted = ["acknowledgement"]
+            if req.extended_on is not None:
+                wanted.append("extension")
+            if req.decided_on is not None:
+                wanted.append("decision")
+            parties = third_parties_of(session, req.id)
+            named = [str(p.position) for p in parties if (p.name or "").strip()]
+            if parties:
+                wanted += [code("third-party-notice", r) for r in (REQUESTER, *named)]
+            if req.decided_on is not None:
+                wanted += [code("third-party-decision", r) for r in named]
+            fees = with_fees.get(req.id or 0)
+            if fees is not None and fees.estimated_on is not None and not fees.waived:
+                wanted.append("fees")
+            if req.withdrawn_on is not None:
+                wanted.append("withdrawal")
+            again = set(letters_to_reissue(session, req)) if issued else set()
+            for kind in wanted:
+                if (req.id, kind) not in issued:
+                    due.append((req.reference, kind, False))
+                elif kind in again:
+                    due.append((req.reference, kind, True))
     return due

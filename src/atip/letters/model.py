@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from atip import french
@@ -13,7 +14,6 @@ if TYPE_CHECKING:
     from atip.register.annexes import Section
 
 # Articles cited in support of an answer rather than as a ground of refusal.
-NOT_GROUNDS = ("1", "13")
 REFUSAL_HEADING = "MOTIFS DE REFUS INVOQUÉS"
 SIGNED = "Originale signée par :"
 ENCLOSURE = "p. j."
@@ -61,6 +61,32 @@ class DecisionData:
 
 
 @dataclass(frozen=True)
+class ThirdPartyData:
+    """A third party notified under a. 49, as the letters addressed to it need it.
+
+    Its identity is personal information: it is only ever printed in a letter to itself.
+    """
+
+    position: int
+    name: str
+    address: str
+    email: str | None
+    notified_on: date
+    observations_on: date | None = None
+    observations_due: date | None = None  # 20 days after its notice (a. 49 al. 3)
+
+
+@dataclass(frozen=True)
+class FeesData:
+    """The fees of a request (a. 11): the estimate, its payment or its waiver."""
+
+    estimate: Decimal | None
+    estimated_on: date | None
+    paid_on: date | None = None
+    waived: bool = False
+
+
+@dataclass(frozen=True)
 class LetterCase:
     """One request as its letters need it (personal information included)."""
 
@@ -80,6 +106,19 @@ class LetterCase:
     decision: DecisionData | None = None
     sections: tuple[Section, ...] = ()
     requester_courtesy: str = ""  # "Madame", "Monsieur", "Maître"…: personal information
+    third_parties: tuple[ThirdPartyData, ...] = ()
+    fees: FeesData | None = None
+    withdrawn_on: date | None = None
+    voided_on: date | None = None
+    observations_due: date | None = None  # the last third party's 20 days (a. 49 al. 3)
+    executory_on: date | None = None  # a decision giving access, 15 days after mailing (a. 49)
+
+    def third_party(self, position: int) -> ThirdPartyData:
+        """The third party recorded at this position (1 for the first)."""
+        for party in self.third_parties:
+            if party.position == position:
+                return party
+        raise KeyError(position)
 
 
 @dataclass(frozen=True)

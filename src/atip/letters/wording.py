@@ -11,12 +11,13 @@ from pathlib import Path
 from typing import Any
 
 from atip import french
-from atip.errors import InputError, RefusedError
+from atip.errors import InputError
 from atip.i18n import _
 from atip.letters.blocks import clean, encode_subject, unique
-from atip.letters.model import NOT_GROUNDS, DecisionData, LetterCase, Profile
+from atip.letters.model import DecisionData, LetterCase, Profile, ThirdPartyData
+from atip.register.validation import check_decision_content
 from atip.templating import environment, plain
-from atip.vocabulary import OUTCOMES, REFUSAL_OUTCOMES, label
+from atip.vocabulary import GIVES_ACCESS, NOT_GROUNDS, OUTCOMES, REFUSAL_OUTCOMES
 
 
 def de(name: str) -> str:
@@ -95,6 +96,8 @@ CLOSING = "Veuillez recevoir nos salutations distinguées."
 SALUTATION_COURTESY = "{courtesy},"
 CLOSING_COURTESY = "Veuillez agréer, {courtesy}, nos salutations distinguées."
 _COURTESY = "{courtesy}"
+# How a letter to a third party greets it, its title being unknown.
+THIRD_PARTY_COURTESY = "Madame, Monsieur"
 
 
 def formula(text: str, courtesy: str) -> str:
@@ -134,8 +137,13 @@ def wording_context(
     act_title: str,
     *,
     published: bool = False,
+    party: ThirdPartyData | None = None,
 ) -> dict[str, Any]:
-    """Everything a wording template may say, as plain text (user text cleaned, not escaped)."""
+    """Everything a wording template may say, as plain text (user text cleaned, not escaped).
+
+    With `party`, the letter is addressed to that third party: its salutation and closing are
+    those of a letter to someone whose title is not known ("Madame, Monsieur"), and nothing of
+    the requester is given (a. 53: the requester's identity is personal information)."""
     decision = case.decision
     org = {
         name: clean(getattr(profile, name)).strip()
@@ -156,6 +164,8 @@ def wording_context(
     if not offices and org["review_body_address"]:
         offices = [("", org["review_body_address"])]
     courtesy = "" if published else clean(case.requester_courtesy).strip()
+    if party is not None:
+        courtesy = THIRD_PARTY_COURTESY
     long_date = lambda d: no_break(french.long_date(d))  # noqa: E731
     context: dict[str, Any] = {
         "letter_kind": letter_kind,
@@ -186,7 +196,31 @@ def wording_context(
         "referral_body": "",
         "before": "",
         "after": "",
+        "gives_access": bool(decision and decision.outcome in GIVES_ACCESS),
+        "decided": long_date(decision.decided_on) if decision else None,
+        "third_party_count": len(case.third_parties),
+        "observations_due": long_date(case.observations_due) if case.observations_due else None,
+        "executory_on": long_date(case.executory_on) if case.executory_on else None,
+        "withdrawn": long_date(case.withdrawn_on) if case.withdrawn_on else None,
+        "party": None,
+        "fees": None,
     }
+    if party is not None:
+        context["party"] = {
+            "name": clean(party.name).strip(),
+            "notified": long_date(party.notified_on),
+            "observations_due": (
+                long_date(party.observations_due) if party.observations_due else None
+            ),
+            "observations": (long_date(party.observations_on) if party.observations_on else None),
+        }
+    if case.fees is not None and case.fees.estimate is not None:
+        context["fees"] = {
+            "estimate": french.money(case.fees.estimate),
+            "estimated_on": (long_date(case.fees.estimated_on) if case.fees.estimated_on else None),
+        }
+    if decision is not None and letter_kind in ("referral", "third-party-decision"):
+        context["referral_body"] = _one_line((decision.referral_body or "").replace("\\n", "\n"))
     if decision is not None and letter_kind == "decision":
         cited = unique(decision.articles)
         grounds = [n for n in cited if n not in NOT_GROUNDS]
@@ -209,17 +243,11 @@ def check_decision(case: LetterCase, decision: DecisionData) -> None:
                 outcome=decision.outcome, choices=", ".join(OUTCOMES)
             )
         )
-    grounds = [n for n in unique(decision.articles) if n not in NOT_GROUNDS]
-    if decision.outcome in ("partial", "refused") and not grounds:
-        raise RefusedError(
-            _(
-                "the {outcome} decision of {reference} cites no article: a refusal must give "
-                "the articles that ground it (--articles)"
-            ).format(outcome=label("outcome", decision.outcome), reference=case.reference)
-        )
-    if decision.outcome == "referred" and not clean(decision.referral_body).strip():
-        raise RefusedError(
-            _("the referred decision of {reference} names no competent body (a. 48)").format(
-                reference=case.reference
-            )
-        )
+    check_decision_content(
+        case.reference,
+        decision.outcome,
+        unique(decision.articles),
+        clean(decision.referral_body).strip(),
+        "",
+        len(case.sections),
+    )

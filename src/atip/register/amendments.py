@@ -15,9 +15,8 @@ from atip.register import db, references
 from atip.register.facts import third_parties_of
 from atip.register.journal import PERSONAL
 from atip.register.models import Fees, Request, Requester
-from atip.register.validation import check_email, clean_text
+from atip.register.validation import check_email, check_kind, clean_text
 from atip.register.writing import Writer
-from atip.vocabulary import REQUEST_KINDS, label
 
 # What `request cancel` undoes: the facts it sets back to nothing.
 CANCELLABLE = {
@@ -72,15 +71,11 @@ class Amendments(Writer):
     def correct(self, reference: str, correction: Correction, why: str) -> list[str]:
         """Correct what was typed wrong; each changed value is one journal event, and every
         date is recomputed. Returns the fields that changed."""
-        reason = clean_text(why, _("the reason"), required=True)
+        reason = clean_text(why, _("the reason"), required=True, field="reason")
         if correction.is_empty():
             raise InputError(_("nothing to correct: give at least one value to change"))
-        if correction.kind is not None and correction.kind not in REQUEST_KINDS:
-            raise InputError(
-                _("invalid kind {kind!r}: expected {kinds}").format(
-                    kind=correction.kind, kinds=", ".join(label("kind", k) for k in REQUEST_KINDS)
-                )
-            )
+        if correction.kind is not None:
+            check_kind(correction.kind)
         for field in ("received_on", "clarified_on"):
             self.not_after_today(field, getattr(correction, field))
         changed: list[str] = []
@@ -91,9 +86,9 @@ class Amendments(Writer):
             facts = {
                 "received_on": correction.received_on,
                 "clarified_on": correction.clarified_on,
-                "subject": clean_text(correction.subject, _("the subject")),
+                "subject": clean_text(correction.subject, _("the subject"), field="subject"),
                 "kind": correction.kind,
-                "channel": clean_text(correction.channel, _("the channel")),
+                "channel": clean_text(correction.channel, _("the channel"), field="channel"),
             }
             for name, value in facts.items():
                 if value is not None and getattr(req, name) != value:
@@ -101,10 +96,12 @@ class Amendments(Writer):
                     setattr(req, name, value)
                     changed.append(name)
             identity = {
-                "name": clean_text(correction.requester, _("the requester's name")),
+                "name": clean_text(correction.requester, _("the requester's name"), field="name"),
                 "email": check_email(correction.email) if correction.email is not None else None,
-                "address": clean_text(correction.address, _("the address")),
-                "courtesy": clean_text(correction.courtesy, _("the courtesy title")),
+                "address": clean_text(correction.address, _("the address"), field="address"),
+                "courtesy": clean_text(
+                    correction.courtesy, _("the courtesy title"), field="courtesy"
+                ),
             }
             for name, value in identity.items():
                 if value is not None and getattr(person, name) != value:
@@ -125,7 +122,7 @@ class Amendments(Writer):
 
     def cancel(self, reference: str, what: str, why: str) -> None:
         """Undo a recorded event: its dates return to what they were, both stay journaled."""
-        reason = clean_text(why, _("the reason"), required=True)
+        reason = clean_text(why, _("the reason"), required=True, field="reason")
         fields = CANCELLABLE.get(what)
         if fields is None:
             raise InputError(
@@ -158,7 +155,7 @@ class Amendments(Writer):
     def withdraw(self, reference: str, on: date, why: str | None = None) -> None:
         """The requester withdrew: no time limit runs from that day, and it is no refusal."""
         self.not_after_today("withdrawn_on", on)
-        reason = clean_text(why, _("the reason"))
+        reason = clean_text(why, _("the reason"), field="reason")
         with db.transaction(self.engine) as session:
             req = self.open_request(session, reference)
             if req.decided_on is not None:
@@ -179,7 +176,7 @@ class Amendments(Writer):
     def void(self, reference: str, why: str) -> None:
         """An entry made in error (a duplicate, a test): in no list, report or statistic, never
         deleted, and its reference never given again."""
-        reason = clean_text(why, _("the reason"), required=True)
+        reason = clean_text(why, _("the reason"), required=True, field="reason")
         with db.transaction(self.engine) as session:
             req = references.request_by_reference(session, reference)
             self.refuse_if_void(req)
@@ -189,14 +186,14 @@ class Amendments(Writer):
 
     def note(self, reference: str, text: str) -> None:
         """A note in the file's journal, in the clerk's words."""
-        body = clean_text(text, _("the note"), required=True)
+        body = clean_text(text, _("the note"), required=True, field="note")
         with db.transaction(self.engine) as session:
             req = references.request_by_reference(session, reference)
             self.event(session, req, "note", None, None, body)
 
     def assign(self, reference: str, clerk: str) -> None:
         """Give the file to a clerk."""
-        name = clean_text(clerk, _("the clerk"), required=True)
+        name = clean_text(clerk, _("the clerk"), required=True, field="clerk")
         with db.transaction(self.engine) as session:
             req = references.request_by_reference(session, reference)
             self.refuse_if_void(req)

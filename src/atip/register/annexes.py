@@ -17,6 +17,7 @@ from typing import Any, Literal, get_args
 from atip.errors import DatabaseError, InputError
 from atip.i18n import _
 from atip.register.tables import Rows, column_index, read_table, read_text
+from atip.register.validation import check_field
 
 Kind = Literal["table", "list", "text"]
 KINDS: tuple[str, ...] = get_args(Kind)
@@ -145,13 +146,13 @@ def _title(title: str) -> str:
     title = title.strip()
     if not title:
         raise InputError(_("an annex needs a title"))
-    return title
+    return check_field(title, _("the annex title"), field="title")
 
 
 def _source(source: str | None) -> str | None:
     if source is None:
         return None
-    return source.strip() or None
+    return check_field(source.strip(), _("the annex source"), field="source") or None
 
 
 def table_section(

@@ -8,6 +8,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from atip import files
 from atip.errors import DatabaseError, RefusedError
 from atip.i18n import _
 from atip.register import db
@@ -31,21 +32,28 @@ def backup_database(settings: Settings, dest: Path) -> str:
     # The copy is built under a temporary name (mode 0o600: it holds personal information) and
     # linked to `dest` only when complete and checked, so a crash leaves no partial backup and
     # a file created at `dest` meanwhile is never overwritten.
+    files.remove_leftovers(dest.parent)  # what a killed backup left, never one still running
     try:
-        fd, tmp_name = tempfile.mkstemp(dir=dest.parent, prefix=f".{dest.name}.", suffix=".tmp")
+        fd, tmp_name = tempfile.mkstemp(
+            dir=dest.parent, prefix=files.temporary_prefix(dest.name), suffix=".tmp"
+        )
     except OSError as exc:
         raise RefusedError(
             _("cannot write to the folder {folder}: {error}").format(
                 folder=dest.parent, error=exc.strerror
             )
         ) from None
+    os.fchmod(fd, files.file_mode())
     os.close(fd)
     tmp = Path(tmp_name)
     try:
         requests = _copy_sqlite(source, tmp)
+        files.fault("backup-copied")
         _publish_new(tmp, dest)
+        files.fault("backup-linked")
     finally:
-        tmp.unlink(missing_ok=True)
+        for leftover in (tmp, *(Path(f"{tmp}{end}") for end in ("-journal", "-wal", "-shm"))):
+            leftover.unlink(missing_ok=True)
     return _("backed up {source} to {dest} ({count} request(s))").format(
         source=source, dest=dest, count=requests
     )
@@ -82,6 +90,7 @@ def _copy_sqlite(source: Path, target: Path) -> int:
     dst = sqlite3.connect(target, timeout=timeout)
     try:
         src.backup(dst)
+        files.fault("backup-copying")
         # One self-contained file: no -wal beside the copy.
         dst.execute("PRAGMA journal_mode = DELETE")
         verdict = dst.execute("PRAGMA quick_check").fetchone()[0]

@@ -8,14 +8,15 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event, text
-from sqlalchemy.exc import OperationalError, ProgrammingError
+from sqlalchemy.exc import DatabaseError as SQLAlchemyDatabaseError
+from sqlalchemy.exc import DataError, OperationalError, ProgrammingError
 from sqlmodel import Session
 
-from atip.errors import DatabaseError
+from atip.errors import DatabaseError, InputError
 from atip.i18n import _
 
 # The migrations shipped in atip/migrations/versions, oldest first; the last one is the head.
-SCHEMA_REVISIONS = ("0001", "0002")
+SCHEMA_REVISIONS = ("0001", "0002", "0003")
 HEAD = SCHEMA_REVISIONS[-1]
 BUSY_TIMEOUT_MS = 30_000
 WRITE_OPTION = "atip_write"  # execution option marking a write transaction (see transaction)
@@ -59,9 +60,12 @@ def _sqlite_begin(conn) -> None:  # type: ignore[no-untyped-def]
 
 def _create_private_file(path: Path) -> None:
     """Create the SQLite file readable by its owner only: it holds personal information."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    from atip import files
+
+    files.make_dirs(path.parent)
     if not path.exists():
         fd = os.open(path, os.O_CREAT | os.O_WRONLY | os.O_EXCL, 0o600)
+        os.fchmod(fd, files.file_mode())  # 0600, or 0640 shared with the group
         os.close(fd)
 
 
@@ -82,10 +86,36 @@ def schema_revision(engine: Engine) -> str | None:
     except (OperationalError, ProgrammingError) as exc:
         if "alembic_version" in str(exc):
             return None
+        if _damaged(exc):
+            raise database_problem(exc) from None
         raise DatabaseError(
             _("cannot open the database: {error}").format(error=_first_line(exc))
         ) from None
+    except SQLAlchemyDatabaseError as exc:
+        raise database_problem(exc) from None
     return row[0] if row else None
+
+
+def _damaged(exc: Exception) -> bool:
+    text_ = _first_line(exc).lower()
+    return "not a database" in text_ or "malformed" in text_ or "encrypted" in text_
+
+
+def database_problem(exc: Exception) -> InputError:
+    """One specific line, exit 2, for what the database refused or could not read; only the
+    driver's first line, never the statement or its values (personal information)."""
+    if isinstance(exc, DataError):
+        return InputError(
+            _("a value does not fit the database: {error}").format(error=_first_line(exc))
+        )
+    if _damaged(exc) or isinstance(exc, SQLAlchemyDatabaseError):
+        return InputError(
+            _(
+                "the database is damaged or is not an atip database ({error}): restore it from "
+                "a backup, or check [database] url"
+            ).format(error=_first_line(exc))
+        )
+    return InputError(_("database error: {error}").format(error=_first_line(exc)))
 
 
 def _first_line(exc: Exception) -> str:
@@ -144,9 +174,14 @@ def transaction(engine: Engine) -> Iterator[Session]:
             session.commit()
         except OperationalError as exc:
             session.rollback()
+            if _damaged(exc):
+                raise database_problem(exc) from None
             raise DatabaseError(
                 _("database error: {error}").format(error=_first_line(exc))
             ) from None
+        except DataError as exc:
+            session.rollback()
+            raise database_problem(exc) from None
         except BaseException:
             session.rollback()
             raise

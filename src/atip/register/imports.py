@@ -16,15 +16,22 @@ from sqlmodel import col, select
 
 from atip.errors import AtipError, InputError, RefusedError
 from atip.french import parse_date
-from atip.i18n import _, language
+from atip.i18n import N_, _, language
 from atip.law import deadlines
 from atip.register import db, references
 from atip.register.facts import check_new_facts, computed_dates
 from atip.register.journal import PERSONAL
 from atip.register.models import Decision, Event, Request, Requester
-from atip.register.recorder import Recorder, check_kind, check_outcome
-from atip.register.validation import check_email, check_reference, split_articles
-from atip.vocabulary import code_of, fold
+from atip.register.recorder import Recorder
+from atip.register.validation import (
+    check_email,
+    check_field,
+    check_kind,
+    check_outcome,
+    check_reference,
+    split_articles,
+)
+from atip.vocabulary import OUTCOMES, REQUEST_KINDS, code_of, fold, label
 
 # column name -> accepted spellings (named like the options of `request new`)
 ALIASES: dict[str, tuple[str, ...]] = {
@@ -127,9 +134,41 @@ def _bool(text: str, key: str) -> bool:
         return True
     if value in FALSE:
         return False
-    raise InputError(
-        _("{column} must be yes or no, not {value!r}").format(column=_column_name(key), value=text)
-    )
+    raise InputError(_("column {column}: expected yes or no").format(column=_column_name(key)))
+
+
+# What is wrong with a cell, said without its content (it may be personal information: a name
+# in the wrong column); {column} to fill.
+_PROBLEMS = {
+    "date": N_("column {column}: not a date (write 2024-05-17, 17/05/2024 or 17 mai 2024)"),
+    "kind": N_("column {column}: not a request kind: expected {codes}"),
+    "outcome": N_("column {column}: not an outcome: expected {codes}"),
+    "ref": N_(
+        "column {column}: not a reference: use letters, digits, '.', '_' or '-' (64 at most)"
+    ),
+    "articles": N_("column {column}: expected article numbers such as 53,54"),
+    "email": N_("column {column}: invalid email address: expected the form name@domain.tld"),
+}
+
+
+def _cell(key: str, problem: str, parse: Callable[[str], Any], text: str) -> Any:
+    """`parse(text)`, or the content-free `problem` of the column `key`."""
+    try:
+        return parse(text)
+    except InputError:
+        codes = ", ".join(label(problem, c) for c in _CODES.get(problem, ()))
+        raise InputError(
+            _(_PROBLEMS[problem]).format(column=_column_name(key), codes=codes)
+        ) from None
+
+
+_CODES = {"kind": REQUEST_KINDS, "outcome": OUTCOMES}
+
+
+def _text(key: str, text: str, field: str) -> str:
+    """A text cell, checked by the input policy of `field`; the error names the column only."""
+    what = _("column {column}").format(column=_column_name(key))
+    return check_field(text, what, field=field)
 
 
 def _code(what: str, text: str, check: Callable[[str], None]) -> str | None:
@@ -210,16 +249,19 @@ def _prepare(
 ) -> tuple[dict[str, Any], dict[str, Any], tuple[str, ...]]:
     def day(key: str) -> date | None:
         text = get(key)
-        return _parse_date(text) if text else None
+        return _cell(key, "date", _parse_date, text) if text else None
 
     received = day("received")
     if received is None:
         raise InputError(_("received is empty"))
-    name, subject = get("requester"), get("subject")
+    name = _text("requester", get("requester"), "name")
+    subject = _text("subject", get("subject"), "subject")
     if not name or not subject:
         raise InputError(_("requester and subject must not be empty"))
-    kind = _code("kind", get("kind"), check_kind) or "documents"
-    outcome = _code("outcome", get("outcome"), check_outcome)
+    kind = _cell("kind", "kind", lambda t: _code("kind", t, check_kind), get("kind"))
+    kind = kind or "documents"
+    outcome = _cell("outcome", "outcome", lambda t: _code("outcome", t, check_outcome),
+                    get("outcome"))  # fmt: skip
     decided = day("decided_on")
     if outcome and decided is None:
         raise InputError(_("an outcome needs decided_on"))
@@ -238,11 +280,11 @@ def _prepare(
     check_new_facts(facts, rules)
     ref = get("ref")
     values: dict[str, Any] = {
-        "reference": check_reference(ref) if ref else None,
+        "reference": _cell("ref", "ref", check_reference, ref) if ref else None,
         "kind": kind,
         "subject": subject,
-        "channel": get("channel") or None,
-        "clerk": get("clerk") or None,
+        "channel": _text("channel", get("channel"), "channel") or None,
+        "clerk": _text("clerk", get("clerk"), "clerk") or None,
         "accommodation": _bool(get("accommodation"), "accommodation"),
         "received_on": received,
         "clarified_on": facts.clarified_on,
@@ -255,10 +297,10 @@ def _prepare(
     }
     requester = {
         "name": name,
-        "address": get("address") or None,
-        "email": check_email(get("email")),
+        "address": _text("address", get("address"), "address") or None,
+        "email": _cell("email", "email", check_email, get("email")),
     }
-    return values, requester, split_articles(get("articles"))
+    return values, requester, _cell("articles", "articles", split_articles, get("articles"))
 
 
 def _write(

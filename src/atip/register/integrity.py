@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import os
+import stat
 from pathlib import Path
 
 from sqlalchemy import Engine, text
@@ -82,7 +84,8 @@ def letter_problems(engine: Engine, workspace: Path) -> list[str]:
     """Issued letters whose file is missing or no longer has the SHA-256 recorded."""
     query = text(
         "SELECT r.reference, l.kind, l.published, l.docx_path, l.docx_sha256, l.pdf_path, "
-        "l.pdf_sha256 FROM letters l JOIN requests r ON r.id = l.request_id ORDER BY l.id"
+        "l.pdf_sha256 FROM letters l JOIN requests r ON r.id = l.request_id "
+        "WHERE NOT l.pending ORDER BY l.id"
     )
     # A reissued letter replaces the file of the same name: only the latest row names its hash.
     latest: dict[Path, tuple[str, str]] = {}
@@ -97,6 +100,11 @@ def letter_problems(engine: Engine, workspace: Path) -> list[str]:
                     latest[path] = (sha, what)
     problems = []
     for path, (sha, what) in latest.items():
+        if path.exists() and not path.is_file():
+            problems.append(
+                _("not a regular file: {path} ({letter})").format(path=path, letter=what)
+            )
+            continue
         actual = _sha256(path)
         if actual is None:
             problems.append(_("missing: {path} ({letter})").format(path=path, letter=what))
@@ -177,11 +185,41 @@ def _letter_name(kind: str, published: bool) -> str:
 def _sha256(path: Path) -> str | None:
     digest = hashlib.sha256()
     try:
-        with path.open("rb") as handle:
+        # Never blocks: a FIFO or a device put where a letter should be is not read.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with os.fdopen(fd, "rb") as handle:
+            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                return ""
             while block := handle.read(_READ_BLOCK):
                 digest.update(block)
     except FileNotFoundError:
         return None
-    except IsADirectoryError:
+    except OSError:
         return ""
     return digest.hexdigest()
+
+
+def recover(settings: Settings, engine: Engine) -> list[str]:
+    """Finish or roll back the letters a crash left pending, and remove the temporary files
+    killed runs left beside the letters and in the workspace; one line for each."""
+    from atip import files
+    from atip.register.pending import recover_pending
+
+    try:
+        said = recover_pending(engine)
+        folders = _letter_folders(engine)
+    except DBAPIError:
+        return []  # the database check that follows says what is wrong
+    folders |= {settings.workspace, settings.workspace / "db", settings.workspace / "letters"}
+    for folder in sorted(folders):
+        said += [
+            _("removed a temporary file left by an interrupted run: {path}").format(path=path)
+            for path in files.remove_leftovers(folder)
+        ]
+    return said
+
+
+def _letter_folders(engine: Engine) -> set[Path]:
+    query = text("SELECT docx_path, pdf_path FROM letters")
+    with engine.connect() as conn:
+        return {Path(p).parent for row in conn.execute(query) for p in row if p}

@@ -110,7 +110,7 @@ class IssuedLetter(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     request_id: int = Field(foreign_key="requests.id", index=True)
-    kind: str = Field(max_length=16)
+    kind: str = Field(max_length=64)
     letter_date: date
     published: bool = False
     docx_path: str | None = None
@@ -119,6 +119,10 @@ class IssuedLetter(SQLModel, table=True):
     pdf_sha256: str | None = Field(default=None, max_length=64)
     content_sha256: str = Field(max_length=64)
     issued_at: datetime
+    # True from the commit that journals the letter until its files are renamed into place;
+    # `staging` names the staging file of each format meanwhile (JSON), for the recovery.
+    pending: bool = False
+    staging: str | None = None
 
 
 class Counter(SQLModel, table=True):

@@ -4,17 +4,29 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
+from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import Engine, func, or_
+from sqlalchemy import Engine, and_, case, false, func, or_
 from sqlmodel import Session, col, select
 
+from atip.errors import NotFoundError
+from atip.i18n import _, day
 from atip.law import deadlines
 from atip.law.status import status_of
 from atip.register.annexes import Section
 from atip.register.facts import facts_of, rules_of, third_parties_of
-from atip.register.models import Decision, Event, Fees, IssuedLetter, Request, Requester
+from atip.register.models import (
+    Decision,
+    Event,
+    Fees,
+    IssuedLetter,
+    Request,
+    Requester,
+    ThirdParty,
+)
 from atip.register.recorder import annex_rows, decision_articles
 from atip.register.references import request_by_reference
 from atip.register.settings import Settings
@@ -23,6 +35,16 @@ from atip.vocabulary import GIVES_ACCESS, fold
 RequestView = dict[str, Any]
 # Journal actions after which a letter already issued may show what is no longer true.
 AMENDING = ("corrected", "cancelled", "revised")
+# The facts of a request, each a date: an as-of view drops those after its day.
+DATED_FACTS = (
+    "clarified_on",
+    "extended_on",
+    "third_party_notified_on",
+    "observations_on",
+    "decided_on",
+    "review_filed_on",
+    "withdrawn_on",
+)
 
 
 class Reader:
@@ -41,16 +63,28 @@ class Reader:
     def show(self, reference: str, as_of: date) -> RequestView:
         """Everything about one request, as `request show --json` prints it."""
         with Session(self.engine) as session:
-            req = request_by_reference(session, reference)
+            stored = request_by_reference(session, reference)
+            if stored.received_on > as_of:
+                raise NotFoundError(
+                    _("request {reference} was received on {received}, after {day}").format(
+                        reference=reference, received=day(stored.received_on), day=day(as_of)
+                    )
+                )
+            history = AsOf(as_of, self.rules)
+            parties = third_parties_of(session, stored.id)
+            if history.changes(stored):
+                history.parties = {stored.id: parties}
+                history.revisions = _revisions(session, [stored.id])
+            req: Any = history.request(stored)
             requester = session.get(Requester, req.id)
-            decision = session.get(Decision, req.id)
+            decision = session.get(Decision, req.id) if req.decided_on is not None else None
             view = self.view(req, as_of, explain=True)
             view["requester"] = _requester_view(requester)
             view["articles"] = decision_articles(decision)
             view["links"] = json.loads(decision.links) if decision else []
-            view["notes"] = _notes(session, req.id)
-            view["third_parties"] = self._third_parties(session, req)
-            view["fees"] = _fees(session.get(Fees, req.id))
+            view["notes"] = _notes(session, req.id)  # notes: what was said, not facts
+            view["third_parties"] = self._third_parties(req, history.known_parties(parties))
+            view["fees"] = _fees(history.fees(session.get(Fees, req.id)))
             view["letters_to_reissue"] = letters_to_reissue(session, req)
             return view
 
@@ -104,30 +138,73 @@ class Reader:
         kind: str | None = None,
         clerk: str | None = None,
         search: str | None = None,
+        in_review: bool = False,
     ) -> list[RequestView]:
         """Requests as JSON objects: late first, then by governing date (indexed query).
 
         A void entry is listed only when `status` asks for void ones; "open" means that a time
         limit still runs: not decided, not withdrawn. `search` finds words of the subject or of
-        the requester's name, whatever their case and accents.
+        the requester's name, whatever their case and accents. `in_review`: decided requests
+        whose review period (a. 135) still runs, no review filed.
         """
-        query = select(Request)
+        # The view of the day `as_of`: requests received after it are left out, and facts
+        # dated after it (a decision, an extension, a withdrawal…) are ignored (`AsOf`). The
+        # query selects on the stored dates, widened to every request with a fact after
+        # `as_of`, whose dates are computed again here and the filters applied again.
+        with Session(self.engine) as session:
+            latest = (
+                session.connection()
+                .execute(
+                    # one pass over the table (CASE, not WHERE: no index lookup per row)
+                    select(
+                        *(
+                            func.max(
+                                case(
+                                    (col(Request.received_on) <= as_of, col(getattr(Request, name)))
+                                )
+                            )
+                            for name in DATED_FACTS
+                        )
+                    )
+                )
+                .one()
+            )
+        # a fact after the day (seldom: atip refuses events after today): widen the query
+        if any(d is not None and d > as_of for d in latest):
+            later: Any = or_(*(col(getattr(Request, name)) > as_of for name in DATED_FACTS))
+        else:
+            later = false()
+        query = select(Request).where(col(Request.received_on) <= as_of)
         if status == "void":
             query = query.where(col(Request.voided_on).is_not(None))
         else:
             query = query.where(col(Request.voided_on).is_(None))
-        if open_only or overdue or due_within is not None:
+        running = open_only or overdue or due_within is not None
+        horizon = date.fromordinal(as_of.toordinal() + (due_within or 0))
+        if running:
+            stored: list[Any] = [
+                col(Request.decided_on).is_(None),
+                col(Request.withdrawn_on).is_(None),
+            ]
+            if overdue and due_within is not None:
+                stored.append(col(Request.decision_due) <= horizon)
+            elif overdue:
+                stored.append(col(Request.decision_due) < as_of)
+            elif due_within is not None:
+                stored += [col(Request.decision_due) >= as_of, col(Request.decision_due) <= horizon]
+            query = query.where(or_(and_(*stored), later))
+        if in_review:
             query = query.where(
-                col(Request.decided_on).is_(None), col(Request.withdrawn_on).is_(None)
+                or_(
+                    and_(
+                        col(Request.decided_on).is_not(None),
+                        col(Request.review_filed_on).is_(None),
+                        col(Request.withdrawn_on).is_(None),
+                        col(Request.review_deadline) >= as_of,
+                    ),
+                    later,
+                )
             )
-        if overdue and due_within is not None:
-            horizon = date.fromordinal(as_of.toordinal() + due_within)
-            query = query.where(Request.decision_due <= horizon)
-        elif overdue:
-            query = query.where(Request.decision_due < as_of)
-        elif due_within is not None:
-            horizon = date.fromordinal(as_of.toordinal() + due_within)
-            query = query.where(Request.decision_due >= as_of, Request.decision_due <= horizon)
         if kind is not None:
             query = query.where(Request.kind == kind)
         if clerk is not None:
@@ -135,13 +212,21 @@ class Reader:
         # running time limits first (late first, then due soonest), ended files after them
         ended = or_(col(Request.decided_on).is_not(None), col(Request.withdrawn_on).is_not(None))
         query = query.order_by(ended, col(Request.decision_due), Request.reference)
+        history = AsOf(as_of, self.rules)
         with Session(self.engine) as session:
             # Plain rows through the Core connection, not ORM objects: a list may hold
             # thousands of requests, and a view reads the same attribute names from either.
-            rows = session.connection().execute(query).all()
+            rows: list[Any] = list(session.connection().execute(query).all())
+            changed = [row.id for row in rows if history.changes(row)]
+            if changed:
+                history.parties = _parties_of(session, changed)
+                history.revisions = _revisions(session, changed)
+                rows = [history.request(row) for row in rows]
             if search:
                 rows = _matching(session, rows, search)
-        views = [self.view(req, as_of) for req in rows]  # type: ignore[arg-type]
+        if changed:
+            rows = _as_of_filter(rows, as_of, running, overdue, due_within, horizon, in_review)
+        views = [self.view(req, as_of) for req in rows]
         if status is not None and status != "void":
             views = [v for v in views if v["status"] == status]
         return views
@@ -178,9 +263,9 @@ class Reader:
         with Session(self.engine) as session:
             return int(session.exec(select(func.count(col(Request.id)))).one())
 
-    def _third_parties(self, session: Session, req: Request) -> list[dict[str, Any]]:
+    def _third_parties(self, req: Any, parties: list[Any]) -> list[dict[str, Any]]:
         out = []
-        for party in third_parties_of(session, req.id):
+        for party in parties:
             own = deadlines.compute(
                 deadlines.Facts(
                     received_on=req.received_on,
@@ -204,6 +289,219 @@ class Reader:
                 }
             )
         return out
+
+
+@dataclass
+class AsOf:
+    """A request as it stood at the end of the day `as_of`.
+
+    Each fact is a date; those after `as_of` are dropped, and the dates are computed again from
+    what remains (`atip.law.deadlines.compute`), so statuses and days left are those of that day.
+    A correction or a cancellation is taken as the truth about the past (it fixed what was
+    recorded in error), so the view shows the corrected facts. A decision revised after
+    `as_of` (`decide --revise`) shows the decision in force that day, read from the journal.
+    A void entry stays void whatever the day: it was never a request.
+    """
+
+    as_of: date
+    rules: deadlines.Rules
+    parties: dict[Any, list[Any]] | None = None
+    revisions: dict[Any, list[tuple[str, str | None, str | None]]] | None = None
+
+    def changes(self, req: Any) -> bool:
+        """Whether a fact of `req` is dated after the day."""
+        as_of = self.as_of
+        for name in DATED_FACTS:
+            value = getattr(req, name)
+            if value is not None and value > as_of:
+                return True
+        return False
+
+    def known_parties(self, parties: list[Any]) -> list[Any]:
+        """The third parties notified by the day, without observations presented after it."""
+        out = []
+        for party in parties:
+            if party.notified_on > self.as_of:
+                continue
+            if party.observations_on is not None and party.observations_on > self.as_of:
+                party = SimpleNamespace(**{**_fields(party), "observations_on": None})
+            out.append(party)
+        return out
+
+    def fees(self, fees: Fees | None) -> Any:
+        """The fees as they stood: no estimate sent after the day, no payment after it."""
+        if fees is None or (fees.estimated_on is not None and fees.estimated_on > self.as_of):
+            return None
+        if fees.paid_on is not None and fees.paid_on > self.as_of:
+            return SimpleNamespace(**{**_fields(fees), "paid_on": None})
+        return fees
+
+    def request(self, req: Any) -> Any:
+        """`req` itself when nothing happened after the day, else its facts of that day."""
+        if not self.changes(req):
+            return req
+        as_of = self.as_of
+        values = _fields(req)
+        for name in DATED_FACTS:
+            if values[name] is not None and values[name] > as_of:
+                values[name] = None
+        if values["decided_on"] is None:
+            values["outcome"] = None
+            for decided_on, outcome in self._earlier_decisions(req):
+                if decided_on <= as_of:
+                    values["decided_on"], values["outcome"] = decided_on, outcome
+                    break
+        parties = self.known_parties((self.parties or {}).get(req.id, []))
+        notified, observed = values["third_party_notified_on"], values["observations_on"]
+        base = deadlines.Facts(
+            received_on=values["received_on"],
+            clarified_on=values["clarified_on"],
+            keep_clock=bool(values["keep_clock"]),
+            extended_on=values["extended_on"],
+            decided_on=values["decided_on"],
+            kind=values["kind"],
+        )
+        if parties:
+            # the third party whose a. 49 period ends last governs, as when recorded
+            def ends(party: Any) -> tuple[date, date]:
+                facts = _with(base, party.notified_on, party.observations_on)
+                due = deadlines.compute(facts, self.rules).third_party_due
+                return (due or party.notified_on), party.notified_on
+
+            last = max(parties, key=ends)
+            notified, observed = last.notified_on, last.observations_on
+        values["third_party_notified_on"], values["observations_on"] = notified, observed
+        dates = deadlines.compute(_with(base, notified, observed), self.rules)
+        for name in (
+            "clock_starts_on",
+            "response_due",
+            "extended_due",
+            "observations_due",
+            "third_party_due",
+            "decision_due",
+            "review_deadline",
+            "executory_on",
+        ):
+            values[name] = getattr(dates, name)
+        return SimpleNamespace(**values)
+
+    def _earlier_decisions(self, req: Any) -> list[tuple[date, str | None]]:
+        """The decisions a revision replaced, latest first: (decided_on, outcome).
+
+        A revision journals its changed fields, the decision date last; walking the journal
+        backwards and undoing each change gives each earlier decision in turn."""
+        groups: list[list[tuple[str, str | None, str | None]]] = []
+        current: list[tuple[str, str | None, str | None]] = []
+        for change in (self.revisions or {}).get(req.id, []):
+            current.append(change)
+            if change[0] == "decided_on":
+                groups.append(current)
+                current = []
+        decided_on, outcome = req.decided_on, req.outcome
+        for field_name, old, _new in reversed(current):
+            if field_name == "outcome":
+                outcome = old
+        out: list[tuple[date, str | None]] = []
+        for group in reversed(groups):
+            for field_name, old, _new in reversed(group):
+                if field_name == "outcome":
+                    outcome = old
+                elif old:
+                    decided_on = date.fromisoformat(old)
+            if decided_on is not None:
+                out.append((decided_on, outcome))
+        return out
+
+
+def _with(base: deadlines.Facts, notified: date | None, observed: date | None) -> deadlines.Facts:
+    from dataclasses import replace
+
+    return replace(base, third_party_notified_on=notified, observations_on=observed)
+
+
+def _fields(obj: Any) -> dict[str, Any]:
+    """The columns of a Core row, an ORM object or a namespace, as a dict."""
+    mapping = getattr(obj, "_mapping", None)
+    if mapping is not None:
+        return dict(mapping)
+    if isinstance(obj, SimpleNamespace):
+        return dict(vars(obj))
+    return {name: getattr(obj, name) for name in type(obj).model_fields}
+
+
+def _parties_of(session: Session, ids: list[Any]) -> dict[Any, list[Any]]:
+    """The third parties of these requests, in their recorded order."""
+    parties: dict[Any, list[Any]] = {}
+    for start in range(0, len(ids), 500):
+        query = (
+            select(ThirdParty)
+            .where(col(ThirdParty.request_id).in_(ids[start : start + 500]))
+            .order_by(col(ThirdParty.request_id), col(ThirdParty.position))
+        )
+        for party in session.exec(query):
+            parties.setdefault(party.request_id, []).append(party)
+    return parties
+
+
+def _revisions(
+    session: Session, ids: list[Any]
+) -> dict[Any, list[tuple[str, str | None, str | None]]]:
+    """The journaled changes of decision date and outcome by a revision, oldest first."""
+    out: dict[Any, list[tuple[str, str | None, str | None]]] = {}
+    for start in range(0, len(ids), 500):
+        query = (
+            select(Event.request_id, Event.field, Event.old, Event.new)
+            .where(
+                col(Event.request_id).in_(ids[start : start + 500]),
+                Event.action == "revised",
+                col(Event.field).in_(("decided_on", "outcome")),
+            )
+            .order_by(col(Event.id))
+        )
+        for request_id, field_name, old, new in session.exec(query):
+            out.setdefault(request_id, []).append((field_name or "", old, new))
+    return out
+
+
+def _as_of_filter(
+    rows: list[Any],
+    as_of: date,
+    running: bool,
+    overdue: bool,
+    due_within: int | None,
+    horizon: date,
+    in_review: bool,
+) -> list[Any]:
+    """The filters of `Reader.requests` on the dates of the day, in the list's order."""
+
+    def keep(req: Any) -> bool:
+        if running:
+            if req.decided_on is not None or req.withdrawn_on is not None:
+                return False
+            if overdue and due_within is not None:
+                return bool(req.decision_due <= horizon)
+            if overdue:
+                return bool(req.decision_due < as_of)
+            if due_within is not None:
+                return bool(as_of <= req.decision_due <= horizon)
+        if in_review:
+            return (
+                req.decided_on is not None
+                and req.review_filed_on is None
+                and req.withdrawn_on is None
+                and req.review_deadline >= as_of
+            )
+        return True
+
+    kept = [req for req in rows if keep(req)]
+    kept.sort(
+        key=lambda r: (
+            r.decided_on is not None or r.withdrawn_on is not None,
+            r.decision_due,
+            r.reference,
+        )
+    )
+    return kept
 
 
 def letters_to_reissue(session: Session, req: Request) -> list[str]:

@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from atip.errors import InputError, NotFoundError, RefusedError
+from atip.errors import NotFoundError, RefusedError
 from atip.i18n import _, day
 from atip.law import deadlines
 from atip.register import db, references
@@ -23,11 +23,14 @@ from atip.register.models import Annex, Decision, Request, Requester, ThirdParty
 from atip.register.validation import (
     check_decision_content,
     check_email,
+    check_field,
+    check_kind,
     check_link,
+    check_outcome,
     check_reference,
     clean_text,
+    placed_annexes,
 )
-from atip.vocabulary import OUTCOMES, REQUEST_KINDS, label
 
 ArticleCheck = Callable[[Iterable[str]], None]
 
@@ -64,26 +67,6 @@ class NewRequest:
     articles: tuple[str, ...] = ()
 
 
-def check_outcome(outcome: str | None) -> None:
-    """InputError unless the outcome is one of the codes (or None)."""
-    if outcome is not None and outcome not in OUTCOMES:
-        raise InputError(
-            _("invalid outcome {outcome!r}: expected {outcomes}").format(
-                outcome=outcome, outcomes=", ".join(label("outcome", o) for o in OUTCOMES)
-            )
-        )
-
-
-def check_kind(kind: str) -> None:
-    """InputError unless the request kind is one of the codes."""
-    if kind not in REQUEST_KINDS:
-        raise InputError(
-            _("invalid kind {kind!r}: expected {documents} or {personal}").format(
-                kind=kind, documents=label("kind", "documents"), personal=label("kind", "personal")
-            )
-        )
-
-
 class Recorder(Amendments):
     """The writes of one workspace's register, made by one clerk: each validates, then runs in
     one transaction that journals what it changed."""
@@ -91,8 +74,8 @@ class Recorder(Amendments):
     # -- a new request -------------------------------------------------------------------
     def create(self, new: NewRequest) -> str:
         """Log a new request and return its reference."""
-        name = clean_text(new.requester, _("the requester's name"), required=True)
-        subject = clean_text(new.subject, _("the subject"), required=True)
+        name = clean_text(new.requester, _("the requester's name"), required=True, field="name")
+        subject = clean_text(new.subject, _("the subject"), required=True, field="subject")
         check_kind(new.kind)
         check_outcome(new.outcome)
         facts = deadlines.Facts(
@@ -122,8 +105,8 @@ class Recorder(Amendments):
                 reference=reference,
                 kind=new.kind,
                 subject=subject or "",
-                channel=clean_text(new.channel, _("the channel")),
-                clerk=clean_text(new.clerk, _("the clerk")),
+                channel=clean_text(new.channel, _("the channel"), field="channel"),
+                clerk=clean_text(new.clerk, _("the clerk"), field="clerk"),
                 accommodation=new.accommodation,
                 received_on=new.received_on,
                 clarified_on=new.clarified_on,
@@ -147,9 +130,9 @@ class Recorder(Amendments):
                 Requester(
                     request_id=req.id,
                     name=name,
-                    address=clean_text(new.address, _("the address")),
+                    address=clean_text(new.address, _("the address"), field="address"),
                     email=check_email(new.email),
-                    courtesy=clean_text(new.courtesy, _("the courtesy title")),
+                    courtesy=clean_text(new.courtesy, _("the courtesy title"), field="courtesy"),
                 )
             )
             if new.decided_on is not None:
@@ -207,7 +190,7 @@ class Recorder(Amendments):
         self.not_after_today("third_party_notified_on", notified)
         self.not_after_today("observations_on", observations)
         identity = party or ThirdPartyIdentity()
-        name = clean_text(identity.name, _("the third party's name"))
+        name = clean_text(identity.name, _("the third party's name"), field="name")
         with db.transaction(self.engine) as session:
             req = self.open_request(session, reference)
             assert req.id is not None
@@ -219,7 +202,9 @@ class Recorder(Amendments):
                     request_id=req.id,
                     position=len(parties) + 1,
                     name=name,
-                    address=clean_text(identity.address, _("the third party's address")),
+                    address=clean_text(
+                        identity.address, _("the third party's address"), field="address"
+                    ),
                     email=check_email(identity.email),
                     notified_on=notified,
                 )
@@ -277,7 +262,8 @@ class Recorder(Amendments):
         for link in links:
             check_link(link)
         self.not_after_today("decided_on", on)
-        referral = clean_text(referral_body, _("the competent body"))
+        referral = clean_text(referral_body, _("the competent body"), field="referral_body")
+        check_field(body, _("the decision's text"), field="body")
         with db.transaction(self.engine) as session:
             req = self.open_request(session, reference)
             assert req.id is not None
@@ -314,7 +300,7 @@ class Recorder(Amendments):
             raise RefusedError(
                 _("request {reference} has no decision to revise").format(reference=req.reference)
             )
-        reason = clean_text(why, _("the reason"), required=True)
+        reason = clean_text(why, _("the reason"), required=True, field="reason")
         for name, value in content.items():
             old = getattr(decision, name)
             if old != value:
@@ -389,6 +375,14 @@ class Recorder(Amendments):
                     _("request {reference} has no annex {number} ({count} in all)").format(
                         reference=reference, number=number, count=len(rows)
                     )
+                )
+            decision = session.get(Decision, req.id)
+            if decision is not None and number in placed_annexes(decision.body):
+                raise RefusedError(
+                    _(
+                        "annex {number} of request {reference} is placed by the decision's text "
+                        "([[annexe {number}]]): revise the decision first"
+                    ).format(number=number, reference=reference)
                 )
             gone = rows.pop(number - 1)
             title = Section.from_json(gone.section).title

@@ -9,18 +9,25 @@ from sqlmodel import Session, col, select
 
 from atip.register import db
 from atip.register.models import Request
+from atip.register.settings import ReferenceFormat, parse_reference_format
 
 
-def _sequence(fmt: str) -> str:
+def _parsed(fmt: str) -> ReferenceFormat:
+    """The format as parsed at load (`settings.parse_reference_format`); never str.format."""
+    return parse_reference_format(fmt)
+
+
+def _sequence(fmt: ReferenceFormat, year: int) -> str:
     """The counter a format draws from: one a year when the format shows the year."""
-    return "request-{year}" if "{year" in fmt else "request"
+    return f"request-{year}" if fmt.uses_year else "request"
 
 
 def allocate(session: Session, fmt: str, received_on: date) -> str:
     """The next free reference for a request received on `received_on`."""
-    sequence = _sequence(fmt).format(year=received_on.year)
+    parsed = _parsed(fmt)
+    sequence = _sequence(parsed, received_on.year)
     while True:
-        reference = fmt.format(seq=db.next_number(session, sequence), year=received_on.year)
+        reference = parsed.render(db.next_number(session, sequence), received_on.year)
         taken = session.exec(select(Request.id).where(Request.reference == reference)).first()
         if not taken:
             return reference
@@ -31,14 +38,15 @@ def allocate_many(
 ) -> list[str]:
     """References for many new requests, in order: what `allocate` gives one by one, in a few
     statements; `avoid` holds references about to be inserted with them."""
+    parsed = _parsed(fmt)
     rows_of: dict[tuple[str, int], list[int]] = {}
     for i, day in enumerate(received):
-        rows_of.setdefault((_sequence(fmt).format(year=day.year), day.year), []).append(i)
+        rows_of.setdefault((_sequence(parsed, day.year), day.year), []).append(i)
     out = [""] * len(received)
     for (sequence, year), waiting in rows_of.items():
         while waiting:
             numbers = db.take_numbers(session, sequence, len(waiting))
-            candidates = [fmt.format(seq=n, year=year) for n in numbers]
+            candidates = [parsed.render(n, year) for n in numbers]
             taken = avoid.intersection(candidates)
             for start in range(0, len(candidates), 500):
                 chunk = candidates[start : start + 500]

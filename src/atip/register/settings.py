@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from dataclasses import dataclass, field
 from datetime import date
@@ -50,12 +51,17 @@ class Settings:
     closing: str = ""
     reference_after_subject: bool = False
     reference_format: str = "{seq}"
+    share_with_group: bool = False  # [files]: folders 0750 and files 0640 instead of 0700/0600
     proclaimed: dict[date, str] = field(default_factory=dict)
     saturdays_closed: bool = False
     clarification_restarts_clock: bool = True
     review_calendar: str = "law"
     language: str = "fr"
     timezone: str = "America/Montreal"
+    section_iii_published_on: date | None = None
+    section_iii_statement: str = ""
+    activities_file: str = ""
+    reminder_days: int = 3
 
     @property
     def sqlite_path(self) -> Path | None:
@@ -92,11 +98,16 @@ SETTINGS: dict[tuple[str, str], tuple[str, type]] = {
     ("review_body", "address_montreal"): ("review_body_address_montreal", str),
     ("review_body", "offices"): ("review_body_offices", str),
     ("references", "format"): ("reference_format", str),
+    ("files", "share_with_group"): ("share_with_group", bool),
     ("deadlines", "saturdays_closed"): ("saturdays_closed", bool),
     ("deadlines", "clarification_restarts_clock"): ("clarification_restarts_clock", bool),
     ("deadlines", "review_calendar"): ("review_calendar", str),
     ("interface", "language"): ("language", str),
     ("interface", "timezone"): ("timezone", str),
+    ("reports", "section_iii_published_on"): ("section_iii_published_on", date),
+    ("reports", "section_iii_statement"): ("section_iii_statement", str),
+    ("reports", "activities_file"): ("activities_file", str),
+    ("calendar", "reminder_days"): ("reminder_days", int),
 }
 
 # The atip.toml of a new workspace. Its comments are {placeholders} filled in the interface
@@ -140,6 +151,10 @@ url = "{review_url}"
 {format_note}
 format = "{{seq}}"
 
+[files]
+{files_note}
+# share_with_group = false
+
 [deadlines]
 {saturdays_note}
 saturdays_closed = false
@@ -155,6 +170,15 @@ review_calendar = "law"
 [interface]
 # language = "fr"   {language_note}
 # timezone = "America/Montreal"   {timezone_note}
+
+[reports]
+{reports_note}
+# section_iii_published_on = 2024-03-31
+# section_iii_statement = "…"
+# activities_file = "bilan-activites.txt"   {activities_note}
+
+[calendar]
+# reminder_days = 3   {reminder_note}
 
 [database]
 # url = "postgresql+psycopg://user@host/dbname"   {database_note}
@@ -199,6 +223,10 @@ def template_comments() -> dict[str, str]:
         "format_note": _(
             '{seq} is the next number, {year} the year of receipt, e.g. "{year}-{seq:04d}".'
         ),
+        "files_note": _(
+            "Folders and files atip writes are readable by you alone (0700, 0600);\n"
+            "true: also by your group (0750, 0640), for a team. A published copy is 0644."
+        ),
         "saturdays_note": _(
             "Saturday is not a jour férié (Loi d'interprétation, a. 61 (23°)); "
             "set true to treat it as one."
@@ -217,6 +245,13 @@ def template_comments() -> dict[str, str]:
         "language_note": _("fr or en (ATIP_LANG overrides it)"),
         "timezone_note": _("journal times are shown in this time zone"),
         "database_note": _("default: db/atip.sqlite in this folder"),
+        "reports_note": _(
+            "The annual report (Règlement sur la diffusion, a. 2): the day the documents of its "
+            "section III\nwere last attested published, and that statement's words if not the "
+            "default."
+        ),
+        "activities_note": _("the access and privacy activities of the year, as text (a. 2, 2°)"),
+        "reminder_note": _("calendar reminders, this many days before each due date"),
     }
     return {key: _comment(text) for key, text in notes.items()}
 
@@ -283,11 +318,20 @@ def load_settings(workspace: Path) -> Settings:
             )
         )
     _check_timezone(str(values.get("timezone", "America/Montreal")), path)
-    values["proclaimed"] = _proclaimed(raw.get("deadlines", {}).get("proclaimed", {}), path)
+    deadlines = raw.get("deadlines", {})
+    proclaimed = deadlines.get("proclaimed", {}) if isinstance(deadlines, dict) else {}
+    values["proclaimed"] = _proclaimed(proclaimed, path)
     _check_reference_format(str(values.get("reference_format", "{seq}")), path)
-    url = os.environ.get("ATIP_DATABASE_URL") or raw.get("database", {}).get("url") or ""
+    database = raw.get("database", {})
+    configured = database.get("url", "") if isinstance(database, dict) else ""
+    if not isinstance(configured, str):
+        raise InputError(_type_message(str).format(path=path, setting="[database] url"))
+    url = os.environ.get("ATIP_DATABASE_URL") or configured
     if not url:
         url = f"sqlite:///{workspace / 'db' / 'atip.sqlite'}"
+    from atip import files
+
+    files.share_with_group(bool(values.get("share_with_group", False)))
     return Settings(workspace=workspace, database_url=url, **values)  # type: ignore[arg-type]
 
 
@@ -350,21 +394,76 @@ def _proclaimed(table: object, path: Path) -> dict[date, str]:
     return days
 
 
+# The reference format is a small language, parsed here and never given to str.format:
+# literal text of letters, digits, '.', '_' and '-', with `{seq}` (the number, once),
+# `{seq:04d}` (padded with zeros to 1 to 9 digits) and `{year}` (the year of receipt).
+_FORMAT_FIELD = re.compile(r"\{(seq|year)(?::0([1-9])d)?\}")
+_FORMAT_LITERAL = re.compile(r"[A-Za-z0-9._-]+")
+
+
+@dataclass(frozen=True)
+class ReferenceFormat:
+    """A parsed reference format: ("text", literal) / ("seq", width) / ("year", 0) parts."""
+
+    parts: tuple[tuple[str, str | int], ...]
+
+    @property
+    def uses_year(self) -> bool:
+        return any(kind == "year" for kind, _v in self.parts)
+
+    def render(self, seq: int, year: int) -> str:
+        out = []
+        for kind, value in self.parts:
+            if kind == "text":
+                out.append(str(value))
+            elif kind == "year":
+                out.append(f"{year:04d}")
+            else:
+                out.append(str(seq).zfill(int(value)))
+        return "".join(out)
+
+
+def parse_reference_format(fmt: str) -> ReferenceFormat:
+    """The parts of a reference format; ValueError, saying what is wrong, for anything else."""
+    parts: list[tuple[str, str | int]] = []
+    position = 0
+    while position < len(fmt):
+        field = _FORMAT_FIELD.match(fmt, position)
+        if field is not None:
+            name, width = field.group(1), field.group(2)
+            if name == "year" and width:
+                raise ValueError(_("{year} takes no width"))
+            parts.append((name, int(width or 0) if name == "seq" else 0))
+            position = field.end()
+            continue
+        literal = _FORMAT_LITERAL.match(fmt, position)
+        if literal is None:
+            raise ValueError(
+                _("unexpected {text!r} at position {position}").format(
+                    text=fmt[position : position + 12], position=position + 1
+                )
+            )
+        parts.append(("text", literal.group()))
+        position = literal.end()
+    if sum(kind == "seq" for kind, _v in parts) != 1:
+        raise ValueError(_("it must contain {seq} once"))
+    if parts[0][0] == "text" and not str(parts[0][1])[0].isalnum():
+        raise ValueError(_("it must begin with a letter, a digit, {seq} or {year}"))
+    if len(ReferenceFormat(tuple(parts)).render(10**9, 2024)) > 64:
+        raise ValueError(_("its references would be longer than 64 characters"))
+    return ReferenceFormat(tuple(parts))
+
+
 def _check_reference_format(fmt: str, path: Path) -> None:
     try:
-        sample = fmt.format(seq=1, year=2024)
-    except (KeyError, ValueError, IndexError):
+        parse_reference_format(fmt)
+    except ValueError as exc:
         raise InputError(
-            _("{path}: {setting} {format!r} may only use {{seq}} and {{year}}").format(
-                path=path, setting="[references] format", format=fmt
-            )
+            _(
+                "{path}: {setting} {format!r}: {problem}; write literal letters, digits, '.', "
+                "'_' or '-' with {{seq}}, {{seq:04d}} and {{year}}"
+            ).format(path=path, setting="[references] format", format=fmt, problem=exc)
         ) from None
-    if "{seq" not in fmt or not sample.strip() or any(c in sample for c in '/\\:*?"<>|'):
-        raise InputError(
-            _('{path}: {setting} {format!r} must contain {{seq}} and no /\\:*?"<>|').format(
-                path=path, setting="[references] format", format=fmt
-            )
-        )
 
 
 def write_template(workspace: Path, **profile: str) -> Path:
@@ -379,7 +478,40 @@ def write_template(workspace: Path, **profile: str) -> Path:
         "review_url": DEFAULT_REVIEW_URL,
     }
     values.update(profile)
-    quoted = {k: v.replace("\\", "\\\\").replace('"', '\\"') for k, v in values.items()}
+    quoted = {k: toml_string(v)[1:-1] for k, v in values.items()}
     text = TEMPLATE.format(**quoted, **template_comments())
-    path.write_text(text, encoding="utf-8")
+    try:
+        written = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:  # never: the escaping above is complete
+        raise InputError(
+            _("cannot write a valid {config}: {error}").format(config=CONFIG_NAME, error=exc)
+        ) from None
+    if written["organisation"]["name"] != values["name"]:
+        raise InputError(
+            _("cannot write a valid {config}: {error}").format(
+                config=CONFIG_NAME, error="[organisation] name"
+            )
+        )
+    from atip.files import atomic_write_bytes
+
+    atomic_write_bytes(path, text.encode("utf-8"))
     return path
+
+
+def toml_string(value: str) -> str:
+    """`value` as a TOML basic string: quotes, backslashes and every control character escaped."""
+    out = ['"']
+    for char in value:
+        if char in ('"', "\\"):
+            out.append("\\" + char)
+        elif char in _TOML_ESCAPES:
+            out.append(_TOML_ESCAPES[char])
+        elif ord(char) < 0x20 or ord(char) == 0x7F:
+            out.append(f"\\u{ord(char):04X}")
+        else:
+            out.append(char)
+    out.append('"')
+    return "".join(out)
+
+
+_TOML_ESCAPES = {"\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f", "\r": "\\r"}

@@ -21,9 +21,14 @@ from pathlib import Path
 
 from atip.errors import InputError
 from atip.i18n import _, language, ngettext
+from atip.register.validation import CELL_LIMIT, check_field
 
 MAX_ROWS = 50_000
 MAX_BYTES = 5 * 1024 * 1024
+# What an XLSX file may unzip to: room for a 100,000-row register, not for a zip bomb (one cell
+# of 200 MB zips to a few hundred KB); an annex, at most 5 MB zipped, far less.
+MAX_UNZIPPED = 150 * 1024 * 1024
+MAX_UNZIPPED_ANNEX = 50 * 1024 * 1024
 CSV_SUFFIXES = (".csv", ".txt", ".tsv")
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
 # Tried in this order; ties go to the first. `;` first: Quebec Excel writes `;` because `,` is the
@@ -31,7 +36,8 @@ XLSX_SUFFIXES = (".xlsx", ".xlsm")
 DELIMITERS = (";", "\t", ",")
 _SNIFF_LINES = 50
 
-# C0 controls other than tab, LF, VT, FF, CR, and DEL: never in a text file someone typed.
+# C0 controls other than tab, LF, VT, FF, CR, and DEL: never in a text file someone typed (VT,
+# FF and the others the input policy refuses are refused cell by cell, with their place).
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 
 Header = tuple[str, ...]
@@ -66,6 +72,7 @@ def read_numbered_table(
     limited = max_rows is not None
     _check_size(path, limited)
     if suffix in XLSX_SUFFIXES:
+        _check_unzipped_size(path, MAX_UNZIPPED_ANNEX if limited else MAX_UNZIPPED)
         return _table(name, _xlsx_rows(path), "row", max_rows)
     text = _decode(_read_bytes(path), name)
     return _table(name, _csv_rows(text, name), "line", max_rows)
@@ -180,6 +187,10 @@ def _csv_rows(text: str, name: str) -> Iterator[tuple[int, tuple[str, ...]]]:
             message = str(exc)
             if message == "unexpected end of data":
                 message = _("a quoted cell is never closed")
+            elif message.startswith("field larger than field limit"):
+                message = _("a cell is longer than {limit} characters").format(
+                    limit=_thousands(CELL_LIMIT)
+                )
             raise InputError(
                 _("{file}: {place}: {message}").format(
                     file=name, place=place("line", start), message=message
@@ -229,6 +240,23 @@ def _xlsx_rows(path: Path) -> Iterator[tuple[int, tuple[str, ...]]]:
             workbook.close()
 
 
+def _check_unzipped_size(path: Path, limit: int) -> None:
+    """Refuse a workbook that unzips to more than `limit` bytes, before anything is read."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            size = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError):
+        return  # openpyxl says what is wrong with it
+    if size > limit:
+        raise InputError(
+            _("{file}: the workbook unzips to more than {size} MB").format(
+                file=path.name, size=limit // (1024 * 1024)
+            )
+        )
+
+
 def _cell_text(value: object) -> str:
     """An Excel value as the text a reader expects: 10114.0 -> "10114", dates as ISO."""
     if value is None:
@@ -268,6 +296,11 @@ def _table(
     for number, cells in records:
         if not any(cells):
             continue
+        if any("\r" in cell for cell in cells):  # a line break in a cell, written by Windows
+            cells = tuple(c.replace("\r\n", "\n").replace("\r", "\n") for c in cells)
+        for column, cell in enumerate(cells, 1):
+            if cell:
+                _check_cell(name, place(unit, number), column, cell)
         if header is None:
             header = _header(name, cells)
             width = len(header)
@@ -299,6 +332,12 @@ def _table(
     if not rows:
         raise InputError(_("{file}: has a header but no data rows").format(file=name))
     return header, tuple(rows), tuple(places)
+
+
+def _check_cell(name: str, where: str, column: int, cell: str) -> None:
+    """The input policy of a cell, the same in CSV and XLSX: the error says where, never what."""
+    what = _("{file}: {place}, column {column}").format(file=name, place=where, column=column)
+    check_field(cell, what, field="cell")
 
 
 def place(unit: str, number: int) -> str:
@@ -363,6 +402,10 @@ def column_index(header: Sequence[str], column: str, file: str | None = None) ->
 
 
 def read_text(path: Path) -> str:
+    """A text file (an annex's paragraphs), checked by the input policy line by line."""
     path = Path(path)
     _check_size(path, limited=True)
-    return _decode(_read_bytes(path), path.name)
+    text = _decode(_read_bytes(path), path.name).replace("\r\n", "\n").replace("\r", "\n")
+    for number, line in enumerate(text.split("\n"), 1):
+        check_field(line, f"{path.name}: {place('line', number)}", field="text")
+    return text

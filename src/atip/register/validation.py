@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from atip.errors import InputError, RefusedError
 from atip.i18n import _
-from atip.vocabulary import label
+from atip.vocabulary import GROUNDS_REQUIRED, NOT_GROUNDS, OUTCOMES, REQUEST_KINDS, label
 
 _REFERENCE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 # One plain address: no spaces, control characters, brackets or separators.
@@ -16,12 +16,80 @@ _EMAIL = re.compile(rf"^{_EMAIL_PART}@{_EMAIL_PART}\.[^@\s\x00-\x1f\x7f<>(),;:\"
 _LINK = re.compile(r"^(https?://|www\.)\S+$")
 # "[[annexe 2]]" on a line of the decision's text places annex 2 there.
 ANNEX_MARK = re.compile(r"\[\[\s*annexe\s+(\d+)\s*\]\]", re.IGNORECASE)
-# Articles cited in support of an answer rather than as a ground of refusal.
-NOT_GROUNDS = ("1", "13")
 
 
-def clean_text(value: str | None, what: str, *, required: bool = False) -> str | None:
-    """Stripped text, None when empty; control characters other than newline and tab refused."""
+# A cell of a CSV or XLSX file, at most (Excel's own limit): the same for both.
+CELL_LIMIT = 32_767
+# The one input policy of every text field, whatever its path (command line, CSV, XLSX, annex
+# files, --body): its longest length, and whether it may hold line breaks and tabs. atip
+# enforces it, so SQLite and PostgreSQL hold the same values (`check_field`).
+FIELDS: dict[str, tuple[int, bool]] = {
+    "name": (300, False),  # a requester, a third party, an organisation, a clerk
+    "email": (254, False),
+    "address": (1_000, True),
+    "courtesy": (64, False),
+    "subject": (4_000, True),
+    "channel": (32, False),
+    "clerk": (128, False),
+    "reason": (2_000, True),  # a correction's, a cancellation's, a revision's why
+    "note": (10_000, True),
+    "body": (100_000, True),  # a decision's paragraphs
+    "referral_body": (1_000, True),
+    "title": (300, False),  # an annex's
+    "source": (1_000, False),
+    "cell": (CELL_LIMIT, True),  # a cell of a CSV or XLSX file
+    "text": (100_000, True),  # an annex's text
+    "organisation": (300, False),
+}
+# Characters no field holds: C0 and C1 controls (but newline and tab, where a field allows
+# them), DEL, and the bidirectional controls that reorder what is shown (a name displayed
+# backwards in a letter or a terminal).
+_BIDI = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+_SEPARATORS = frozenset("\u2028\u2029")
+
+
+def refused_character(text: str, multiline: bool) -> str | None:
+    """The first character the input policy refuses in `text`, or None."""
+    allowed = "\n\t" if multiline else ""
+    for char in text:
+        code = ord(char)
+        if (code < 32 or 0x7F <= code <= 0x9F) and char not in allowed:
+            return char
+        if char in _BIDI or (char in _SEPARATORS and not multiline):
+            return char
+    return None
+
+
+def check_field(value: str, what: str, *, field: str) -> str:
+    """`value` when the policy of `field` allows it; else InputError naming `what`, never the
+    value (it may be personal information)."""
+    limit, multiline = FIELDS[field]
+    char = refused_character(value, multiline)
+    if char is not None:
+        if char in _BIDI:
+            raise InputError(
+                _("{what} contains a bidirectional control character (U+{code:04X})").format(
+                    what=what, code=ord(char)
+                )
+            )
+        if char in "\n\r" or char in _SEPARATORS:
+            raise InputError(_("{what} must be on one line").format(what=what))
+        raise InputError(
+            _("{what} contains control characters (U+{code:04X})").format(what=what, code=ord(char))
+        )
+    if len(value) > limit:
+        raise InputError(
+            _("{what} is too long: {length} characters, at most {limit}").format(
+                what=what, length=len(value), limit=limit
+            )
+        )
+    return value
+
+
+def clean_text(
+    value: str | None, what: str, *, required: bool = False, field: str = "note"
+) -> str | None:
+    """Stripped text, None when empty, checked by the input policy of `field`."""
     if value is None:
         if required:
             raise InputError(_("{what} is required").format(what=what))
@@ -29,16 +97,17 @@ def clean_text(value: str | None, what: str, *, required: bool = False) -> str |
     text = value.strip()
     if required and not text:
         raise InputError(_("{what} must not be empty").format(what=what))
-    if any(ord(c) < 32 and c not in "\n\t" for c in text):
-        raise InputError(_("{what} contains control characters").format(what=what))
+    check_field(text, what, field=field)
     return text or None
 
 
 def check_email(value: str | None) -> str | None:
     """A plausible email address or None; the error never repeats it (personal information)."""
     email = value.strip() if value else None
-    if email and not _EMAIL.match(email):
+    if email and (not _EMAIL.match(email) or refused_character(email, False)):
         raise InputError(_("invalid email address: expected the form name@domain.tld"))
+    if email:
+        check_field(email, _("the email address"), field="email")
     return email or None
 
 
@@ -83,6 +152,24 @@ def split_articles(text: str | None) -> tuple[str, ...]:
     return tuple(out)
 
 
+def placed_annexes(body: str) -> list[int]:
+    """The annex numbers the decision's text places: a paragraph that is only `[[annexe N]]`."""
+    chunks = re.split(r"\n[ \t]*\n", body.replace("\r\n", "\n"))
+    return [int(m.group(1)) for c in chunks if (m := ANNEX_MARK.fullmatch(c.strip()))]
+
+
+def check_placed_annexes(reference: str, numbers: Sequence[int], annex_count: int) -> None:
+    """RefusedError when the decision's text places an annex the request does not have."""
+    for number in numbers:
+        if not 1 <= number <= annex_count:
+            raise RefusedError(
+                _(
+                    "the decision text of {reference} places [[annexe {number}]] but the request "
+                    "has {count} annex(es): add it with `atip annex add` first"
+                ).format(reference=reference, number=number, count=annex_count)
+            )
+
+
 def check_decision_content(
     reference: str,
     outcome: str,
@@ -91,10 +178,10 @@ def check_decision_content(
     body: str,
     annex_count: int,
 ) -> None:
-    """Refuse, when it is recorded, a decision that could never become a letter: a refusal
-    without the articles that ground it (a. 50), a referral without the competent body
-    (a. 48), or a text that places an annex the request does not have."""
-    if outcome in ("partial", "refused") and not [a for a in articles if a not in NOT_GROUNDS]:
+    """Refuse a decision that could never become a letter: a refusal without the articles that
+    ground it (a. 50), a referral without the competent body (a. 48), or a text that places an
+    annex the request does not have. Checked when it is recorded, and again at the letter."""
+    if outcome in GROUNDS_REQUIRED and not [a for a in articles if a not in NOT_GROUNDS]:
         raise RefusedError(
             _(
                 "a {outcome} decision must cite the articles that ground the refusal (a. 50): "
@@ -105,12 +192,24 @@ def check_decision_content(
         raise RefusedError(
             _("a referral must name the competent body (a. 48): give --referral-body")
         )
-    for match in ANNEX_MARK.finditer(body):
-        number = int(match.group(1))
-        if not 1 <= number <= annex_count:
-            raise RefusedError(
-                _(
-                    "the decision text of {reference} places [[annexe {number}]] but the request "
-                    "has {count} annex(es): add it with `atip annex add` first"
-                ).format(reference=reference, number=number, count=annex_count)
+    check_placed_annexes(reference, placed_annexes(body), annex_count)
+
+
+def check_outcome(outcome: str | None) -> None:
+    """InputError unless the outcome is one of the codes (or None)."""
+    if outcome is not None and outcome not in OUTCOMES:
+        raise InputError(
+            _("invalid outcome {outcome!r}: expected {outcomes}").format(
+                outcome=outcome, outcomes=", ".join(label("outcome", o) for o in OUTCOMES)
             )
+        )
+
+
+def check_kind(kind: str) -> None:
+    """InputError unless the request kind is one of the codes."""
+    if kind not in REQUEST_KINDS:
+        raise InputError(
+            _("invalid kind {kind!r}: expected {kinds}").format(
+                kind=kind, kinds=", ".join(label("kind", k) for k in REQUEST_KINDS)
+            )
+        )

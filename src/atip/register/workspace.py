@@ -2,31 +2,63 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
+from atip import files
 from atip.errors import WorkspaceError
 from atip.i18n import _
 from atip.register import db
 from atip.register.settings import CONFIG_NAME, load_settings, write_template
+from atip.register.validation import check_field
 
 
 def init_workspace(folder: Path, **profile: str) -> list[str]:
-    """Create atip.toml and the database, or upgrade the configured database; say what was done."""
+    """Create atip.toml and the database, or upgrade the configured database; say what was done.
+
+    The profile is checked before anything is written; a workspace this call created is removed
+    again, whole, when a later step fails.
+    """
+    for key, value in profile.items():
+        check_field(value, _PROFILE_FIELDS.get(key, key), field="organisation")
     said: list[str] = []
     folder = folder.expanduser().resolve()
+    created: list[Path] = []  # the files this call wrote, removed again on failure
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        if not (folder / CONFIG_NAME).exists():
-            write_template(folder, **profile)
-            (folder / "db").mkdir(exist_ok=True)
-            (folder / "db" / ".gitignore").write_text("*\n", encoding="utf-8")
-            said.append(_("created workspace {folder}").format(folder=folder))
-    except OSError as exc:
-        raise WorkspaceError(
-            _("cannot create a workspace in {folder}: {error}").format(
-                folder=folder, error=exc.strerror
-            )
-        ) from None
+        try:
+            files.make_dirs(folder)
+            if not (folder / CONFIG_NAME).exists():
+                created.append(write_template(folder, **profile))
+                files.make_dirs(folder / "db")
+                gitignore = folder / "db" / ".gitignore"
+                files.atomic_write_bytes(gitignore, b"*\n")
+                created.append(gitignore)
+                database = folder / "db" / "atip.sqlite"
+                if not database.exists():
+                    created.append(database)
+                said.append(_("created workspace {folder}").format(folder=folder))
+        except OSError as exc:
+            raise WorkspaceError(
+                _("cannot create a workspace in {folder}: {error}").format(
+                    folder=folder, error=exc.strerror
+                )
+            ) from None
+        said += _create_database(folder)
+    except BaseException:
+        for path in reversed(created):
+            for leftover in (path, *(Path(f"{path}{end}") for end in ("-wal", "-shm"))):
+                with contextlib.suppress(OSError):
+                    leftover.unlink()
+        files.remove_created_dirs()
+        raise
+    return said
+
+
+_PROFILE_FIELDS = {"name": "--organisation"}
+
+
+def _create_database(folder: Path) -> list[str]:
+    said: list[str] = []
     settings = load_settings(folder)
     engine = db.make_engine(settings.database_url)
     try:

@@ -16,6 +16,7 @@ from atip.register.facts import computed_dates, facts_of, governing_third_party,
 from atip.register.journal import JournalValue, actor, add_event
 from atip.register.models import Request
 from atip.register.settings import Settings
+from atip.register.validation import check_field
 
 # The facts a clerk records, as a sentence names them.
 FACT_NAMES = {
@@ -41,7 +42,8 @@ class Writer:
         self.engine = engine
         self.settings = settings
         self.rules = rules_of(settings)
-        self.actor = who or actor()
+        # The journal's `actor`: the same limit on SQLite and PostgreSQL (128 characters).
+        self.actor = check_field(who or actor(), "ATIP_USER", field="clerk")
         self.today = today or clock.today(settings.timezone)
 
     def event(

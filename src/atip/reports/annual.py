@@ -12,6 +12,7 @@ from sqlmodel import col
 from atip.errors import InputError
 from atip.i18n import N_, _
 from atip.register.models import Decision, Request
+from atip.register.settings import Settings
 from atip.vocabulary import REQUEST_KINDS as KINDS
 
 # Règlement sur la diffusion, a. 2, 1°: "acceptées, partiellement acceptées ou refusées".
@@ -40,8 +41,20 @@ FIGURES = (
     ("outcomes.partial", N_("Partially granted")),
     ("outcomes.refused", N_("Refused")),
     ("outcomes.other", N_("Other (not held, referred)")),
+    ("other_breakdown.not_held", N_("Other: documents not held")),
+    ("other_breakdown.referred", N_("Other: referred to another body (a. 48)")),
     ("accommodations", N_("Reasonable accommodations")),
     ("reviews", N_("Applications for review to the Commission")),
+    ("void", N_("Void entries (made in error, counted nowhere else)")),
+)
+# The "Autres" of the outcomes, broken down: not held and referred are decisions; withdrawn
+# requests have none (their own line, `withdrawn`, repeated here).
+OTHER_BREAKDOWN = {"not-held": "not_held", "referred": "referred"}
+# The section III attestation when atip.toml gives its date but not its words.
+SECTION_III_STATEMENT = (
+    "{organisation} atteste la diffusion des documents visés à la section III du Règlement sur "
+    "la diffusion de l’information et sur la protection des renseignements personnels, "
+    "au {day}."
 )
 
 
@@ -104,7 +117,7 @@ def annual(engine: Engine, label: str, as_of: date) -> dict[str, Any]:
         .where(in_year, cited != "")
         .group_by(kind, cited)
     )
-    report: dict[str, Any] = {"fiscal_year": label, **{k: _empty() for k in KINDS}}
+    report: dict[str, Any] = {"fiscal_year": label, **{k: empty_figures() for k in KINDS}}
     with engine.connect() as conn:
         for row in conn.execute(counts):
             (
@@ -136,6 +149,16 @@ def annual(engine: Engine, label: str, as_of: date) -> dict[str, Any]:
         for name, result, n in conn.execute(outcomes):
             if name in report:
                 report[name]["outcomes"][OUTCOME_GROUPS.get(result or "", "other")] += int(n)
+                if result in OTHER_BREAKDOWN:
+                    report[name]["other_breakdown"][OTHER_BREAKDOWN[result]] += int(n)
+        void = (
+            select(kind, func.count())
+            .where(received >= first, received <= last, col(Request.voided_on).is_not(None))
+            .group_by(kind)
+        )
+        for name, n in conn.execute(void):
+            if name in report:
+                report[name]["void"] = int(n)
         for name, numbers, n in conn.execute(articles):
             if name not in report:
                 continue
@@ -145,7 +168,41 @@ def annual(engine: Engine, label: str, as_of: date) -> dict[str, Any]:
     for name in KINDS:
         table = report[name]["articles"]
         report[name]["articles"] = dict(sorted(table.items(), key=lambda kv: article_key(kv[0])))
+        report[name]["other_breakdown"]["withdrawn"] = report[name]["withdrawn"]
     return report
+
+
+def statements(settings: Settings) -> dict[str, Any]:
+    """What the Règlement asks beyond the counts, from atip.toml: the attestation that the
+    documents of its section III were published (a. 2, 3rd al.) and the year's access and
+    privacy activities (a. 2, 2°), a text file named by `[reports] activities_file`."""
+    from atip.french import long_date
+
+    published = settings.section_iii_published_on
+    statement = None
+    if published is not None:
+        words = settings.section_iii_statement or SECTION_III_STATEMENT
+        statement = words.replace("{organisation}", settings.organisation).replace(
+            "{day}", long_date(published)
+        )
+    activities = None
+    if settings.activities_file:
+        path = settings.workspace / settings.activities_file
+        try:
+            activities = path.read_text(encoding="utf-8").strip()
+        except (OSError, UnicodeDecodeError) as exc:
+            raise InputError(
+                _("{setting} {file}: cannot read it as UTF-8 text ({error})").format(
+                    setting="[reports] activities_file", file=path, error=exc.__class__.__name__
+                )
+            ) from None
+    return {
+        "section_iii": {
+            "published_on": published.isoformat() if published else None,
+            "statement": statement,
+        },
+        "activities": activities,
+    }
 
 
 def monthly_received(engine: Engine, label: str) -> dict[str, list[int]]:
@@ -166,25 +223,25 @@ def monthly_received(engine: Engine, label: str) -> dict[str, list[int]]:
     return months
 
 
-def annual_rows(report: dict[str, Any]) -> list[tuple[str, str, int, int]]:
-    """(key, label in the interface language, documents, personal) of every figure, then one
-    row per article."""
-    rows = []
+def annual_rows(report: dict[str, Any]) -> list[tuple[str, str, int, int, int]]:
+    """(key, label in the interface language, documents, personal, rectification) of every
+    figure, then one row per article."""
+    rows: list[tuple[str, str, int, int, int]] = []
+    # a report of an older atip (no rectification, no breakdown): the missing figures are 0
+    report = {k: {**empty_figures(), **report.get(k, {})} for k in KINDS}
     for key, label in FIGURES:
-        rows.append(
-            (key, _(label), _pick(report["documents"], key), _pick(report["personal"], key))
-        )
-    numbers = sorted(
-        set(report["documents"]["articles"]) | set(report["personal"]["articles"]),
-        key=article_key,
-    )
+        docs, personal, rectification = (_pick(report[kind], key) for kind in KINDS)
+        rows.append((key, _(label), docs, personal, rectification))
+    numbers = sorted({n for kind in KINDS for n in report[kind]["articles"]}, key=article_key)
     for number in numbers:
+        docs, personal, rectification = (report[k]["articles"].get(number, 0) for k in KINDS)
         rows.append(
             (
                 f"articles.{number}",
                 _("Article {number} invoked").format(number=number),
-                report["documents"]["articles"].get(number, 0),
-                report["personal"]["articles"].get(number, 0),
+                docs,
+                personal,
+                rectification,
             )
         )
     return rows
@@ -202,7 +259,8 @@ def _pick(figures: dict[str, Any], key: str) -> int:
     return int(value)
 
 
-def _empty() -> dict[str, Any]:
+def empty_figures() -> dict[str, Any]:
+    """The figures of one kind in a year with no request."""
     return {
         "received": 0,
         "decided": 0,
@@ -213,7 +271,9 @@ def _empty() -> dict[str, Any]:
         "within_30_days": 0,
         "beyond_30_days": 0,
         "outcomes": {"granted": 0, "partial": 0, "refused": 0, "other": 0},
+        "other_breakdown": {"not_held": 0, "referred": 0, "withdrawn": 0},
         "articles": {},
         "accommodations": 0,
         "reviews": 0,
+        "void": 0,
     }

@@ -21,8 +21,10 @@ MONTHS = ("avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "dé
 KIND_TITLES = {
     "documents": "Documents",
     "personal": "Renseignements personnels",
+    "rectification": "Rectification",
 }
-COLOURS = {"documents": "#2f5d8c", "personal": "#9bb7d4"}
+COLOURS = {"documents": "#2f5d8c", "personal": "#9bb7d4", "rectification": "#d9a441"}
+NO_DATA = "Aucune donnée pour l’exercice"
 INLINE_ARTICLES = 8  # more cited articles get their own two-column table (two pages at most)
 DELAY_LABELS = ("20 jours ou moins", "21 à 30 jours", "Plus de 30 jours", "En cours")
 
@@ -69,6 +71,12 @@ def bar_chart(
             f'<text x="{middle:.1f}" y="{base + 11}" font-size="8" text-anchor="middle" '
             f"{font}>{escape(label)}</text>"
         )
+    if not any(totals):
+        # An empty year: say so, rather than draw an axis with nothing on it.
+        parts.append(
+            f'<text x="{width / 2:.1f}" y="{top + plot_height / 2:.1f}" font-size="9" '
+            f'text-anchor="middle" fill="#555" {font}>{escape(NO_DATA)}</text>'
+        )
     if legend_height:
         x = float(left)
         y = height - 6
@@ -91,18 +99,24 @@ def annual_html(
     organisation: str,
     template_dirs: Sequence[Path],
     as_of: date,
+    statements: dict[str, Any] | None = None,
 ) -> str:
-    """The report as the HTML document weasyprint lays out."""
+    """The report as the HTML document weasyprint lays out; `statements` are those of
+    `atip.reports.annual.statements` (section III attestation, activities)."""
     from markupsafe import Markup
 
     from atip.french import long_date, number, typography
-    from atip.reports.annual import article_key
+    from atip.reports.annual import article_key, empty_figures
     from atip.resources import font_faces
     from atip.templating import environment
 
     env = environment(template_dirs, (("n", number),))
     fonts = font_faces(template_dirs)
-    kinds = list(KIND_TITLES)
+    titles = {k: t for k, t in KIND_TITLES.items() if k in report}
+    kinds = list(titles)
+    # a report of an older atip (no rectification, no breakdown): the missing figures are 0
+    report = {**report, **{k: {**empty_figures(), **report[k]} for k in kinds}}
+    months = {k: months.get(k, [0] * 12) for k in kinds}
     received_chart = bar_chart(
         [(KIND_TITLES[k], months[k], COLOURS[k]) for k in kinds],
         MONTHS,
@@ -123,9 +137,20 @@ def annual_html(
         key=article_key,
     )
     start, end = (int(y) for y in report["fiscal_year"].split("-"))
+    given = statements or {"section_iii": {"published_on": None, "statement": None}}
+    activities = [
+        typography(" ".join(p.split()))
+        for p in (given.get("activities") or "").split("\n\n")
+        if p.strip()
+    ]
+    statement = given["section_iii"]["statement"]
     return env.get_template(TEMPLATE).render(
+        section_iii=typography(statement) if statement else None,
+        activities=activities,
+        void=sum(report[k].get("void", 0) for k in kinds),
+        empty=not any(report[k]["received"] for k in kinds),
         report=report,
-        kinds=KIND_TITLES,
+        kinds=titles,
         organisation=typography(organisation),
         fonts=fonts,
         font_family=FONT_FAMILY,
@@ -145,6 +170,7 @@ def annual_pdf(
     organisation: str,
     template_dirs: Sequence[Path],
     as_of: date,
+    statements: dict[str, Any] | None = None,
 ) -> bytes:
     """The report as PDF bytes, through templates/annual_report.html and .css."""
     from weasyprint import CSS, HTML
@@ -153,7 +179,7 @@ def annual_pdf(
     from atip.resources import find_template
 
     # Each file is looked up on its own, so a workspace may override only the HTML or the CSS.
-    html = annual_html(report, months, organisation, template_dirs, as_of)
+    html = annual_html(report, months, organisation, template_dirs, as_of, statements)
     fonts = FontConfiguration()
     css = CSS(filename=str(find_template(template_dirs, STYLESHEET)), font_config=fonts)
     base = find_template(template_dirs, TEMPLATE).parent
