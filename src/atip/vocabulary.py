@@ -51,6 +51,14 @@ LETTER_KINDS: Final = (
 # Letters of one kind to several addressees are issued and journaled as KIND_RECIPIENT:
 # `third-party-notice_requester`, `third-party-notice_1` (the first third party recorded).
 RECIPIENT_SEPARATOR: Final = "_"
+# The recipient of the requester's copy of a letter that goes to several addressees.
+REQUESTER: Final = "requester"
+
+
+def letter_code(kind: str, recipient: str) -> str:
+    """The code of one addressee's letter: `third-party-notice_1`."""
+    return f"{kind}{RECIPIENT_SEPARATOR}{recipient}"
+
 
 # Requests for one's own personal information, to see it or to correct it (a. 83, 89): their time
 # limits are those of a. 98, the same 20 days and at most 10 more as a. 47 for documents.

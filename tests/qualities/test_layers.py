@@ -125,3 +125,12 @@ def test_no_module_name_shadows_the_standard_library() -> None:
     stdlib = sys.stdlib_module_names
     clashes = [m for m, _ in modules() if m.split(".")[-1] in stdlib]
     assert clashes == []
+
+
+@pytest.mark.parametrize(("module", "path"), modules(), ids=[m for m, _ in modules()])
+def test_only_the_register_touches_the_database(module: str, path: Path) -> None:
+    """Everything that touches the database is in one folder, register/."""
+    if floor_of(module) == "register":
+        return
+    database = ("sqlalchemy", "sqlmodel", "psycopg", "alembic", "sqlite3")
+    assert [n for n in imports_of(path) if n.split(".")[0] in database] == [], module

@@ -279,7 +279,7 @@ def test_annual_pdf_with_many_articles_stays_within_two_pages(tmp_path: Path) ->
 
 def test_monthly_counts_start_in_april(year: Workspace) -> None:
     from atip.register import db
-    from atip.reports.annual import monthly_received
+    from atip.register.annual_counts import monthly_received
 
     url = year.env.get("ATIP_DATABASE_URL") or f"sqlite:///{year.path / 'db' / 'atip.sqlite'}"
     engine = db.open_engine(url)

@@ -169,7 +169,7 @@ class FiscalYear(click.ParamType):
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
         from atip.errors import InputError
-        from atip.reports.annual import fiscal_year
+        from atip.register.annual_counts import fiscal_year
 
         try:
             fiscal_year(str(value))
@@ -193,7 +193,8 @@ def annual_report(
     app: App, fiscal_year: str, fmt: str, out: Path | None, as_of: date | None
 ) -> None:
     """The year's statistics per kind of request (Règlement sur la diffusion, a. 2)."""
-    from atip.reports.annual import annual, annual_rows, statements
+    from atip.register.annual_counts import annual
+    from atip.reports.annual import annual_rows, statements
 
     _no_out_for_table(fmt, out)
     day = today(as_of)
@@ -229,7 +230,7 @@ def annual_report(
         ]
         _emit(workbook(sheets), out or Path(f"bilan-{fiscal_year}.xlsx"))
     elif fmt == "pdf":
-        from atip.reports.annual import monthly_received
+        from atip.register.annual_counts import monthly_received
         from atip.reports.annual_pdf import annual_pdf
         from atip.resources import search_path
 

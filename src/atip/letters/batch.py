@@ -20,12 +20,12 @@ from atip.letters.issuing import (
     Rendered,
     build,
     discard,
-    due_letters,
     make_job,
     record,
     render_job,
     split_code,
 )
+from atip.register.issued_letters import due_letters
 from atip.register.recorder import Recorder
 from atip.register.settings import Settings
 
@@ -67,7 +67,7 @@ def issue_all_due(
 
     work: list[Job] = []
     reissues: set[tuple[str, str]] = set()
-    for ref, kind, reissue in due_letters(register):
+    for ref, kind, reissue in due_letters(register.engine):
         try:
             job = make_job(
                 register,

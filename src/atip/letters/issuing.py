@@ -1,39 +1,29 @@
-"""Issuing letters: a request's data from the database, rendered, written atomically, journaled."""
+"""Issuing letters: a request as its letters read it, rendered to staging files, then journaled
+(register/issued_letters.py) and made visible."""
 
 from __future__ import annotations
 
 import hashlib
 import json
 import os
-import weakref
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
-
-from sqlmodel import Session, col, select
 
 from atip import files
 from atip.errors import InputError, RefusedError
 from atip.i18n import _, day
-from atip.register import db
-from atip.register.models import (
-    Annex,
-    Decision,
-    Fees,
-    IssuedLetter,
-    Request,
-    Requester,
-    ThirdParty,
+from atip.letters.model import LetterCase
+from atip.register.issued_letters import (
+    journal_letter,
+    read_letter_file,
 )
 from atip.register.recorder import Recorder
-from atip.register.references import request_by_reference
 from atip.register.settings import Settings
-from atip.vocabulary import LETTER_KINDS, RECIPIENT_SEPARATOR, label
+from atip.vocabulary import RECIPIENT_SEPARATOR, REQUESTER, letter_code
 
-KINDS = LETTER_KINDS
-REQUESTER = "requester"  # the recipient of the requester's copy of a letter of several
 # Letters dated their decision, whatever --date says (the dates they give run from it).
 DATED_BY_DECISION = ("decision", "third-party-decision")
 FORMATS = {"pdf": ("pdf",), "docx": ("docx",), "both": ("docx", "pdf")}
@@ -100,30 +90,40 @@ def profile_of(settings: Settings) -> Any:
     )
 
 
-def load_letter_case(register: Recorder, reference: str) -> Any:
-    """Everything a letter of this request says, read in one session."""
-    from atip.letters.model import DecisionData, FeesData, LetterCase, ThirdPartyData
-    from atip.register.annexes import Section
-    from atip.register.facts import third_parties_of
+def load_letter_case(register: Recorder, reference: str) -> LetterCase:
+    """Everything a letter of this request says, as the letters read it."""
+    from atip.letters.model import DecisionData, FeesData, ThirdPartyData
 
-    with Session(register.engine) as session:
-        req = request_by_reference(session, reference)
-        person = session.get(Requester, req.id) or Requester(request_id=req.id or 0)
-        decision = session.get(Decision, req.id)
-        annexes = session.exec(
-            select(Annex).where(Annex.request_id == req.id).order_by(col(Annex.position))
-        ).all()
-        data = None
-        if decision is not None:
-            data = DecisionData(
-                decided_on=decision.decided_on,
-                outcome=decision.outcome,
-                articles=tuple(a for a in decision.articles.split(",") if a),
-                links=tuple(json.loads(decision.links or "[]")),
-                paragraphs=tuple(p.strip() for p in decision.body.split("\n\n") if p.strip()),
-                referral_body=decision.referral_body,
-            )
-        parties = tuple(
+    found = read_letter_file(register.engine, register.rules, reference)
+    req, person, decision, fees = found.request, found.requester, found.decision, found.fees
+    data = None
+    if decision is not None:
+        data = DecisionData(
+            decided_on=decision.decided_on,
+            outcome=decision.outcome,
+            articles=tuple(a for a in decision.articles.split(",") if a),
+            links=tuple(json.loads(decision.links or "[]")),
+            paragraphs=tuple(p.strip() for p in decision.body.split("\n\n") if p.strip()),
+            referral_body=decision.referral_body,
+        )
+    return LetterCase(
+        reference=req.reference,
+        kind=req.kind,
+        subject=req.subject,
+        received_on=req.received_on,
+        clarified_on=req.clarified_on,
+        requester_name=person.name or "",
+        requester_address=person.address or "",
+        requester_email=person.email,
+        requester_courtesy=person.courtesy or "",
+        response_due=req.response_due,
+        extended_due=req.extended_due,
+        decision_due=req.decision_due,
+        extended_on=req.extended_on,
+        third_party_notified_on=req.third_party_notified_on,
+        decision=data,
+        sections=found.sections,
+        third_parties=tuple(
             ThirdPartyData(
                 position=p.position,
                 name=p.name or "",
@@ -131,54 +131,36 @@ def load_letter_case(register: Recorder, reference: str) -> Any:
                 email=p.email,
                 notified_on=p.notified_on,
                 observations_on=p.observations_on,
-                observations_due=_observations_due(register, req, p),
+                observations_due=due,
             )
-            for p in third_parties_of(session, req.id)
-        )
-        fees = session.get(Fees, req.id)
-        return LetterCase(
-            reference=req.reference,
-            kind=req.kind,
-            subject=req.subject,
-            received_on=req.received_on,
-            clarified_on=req.clarified_on,
-            requester_name=person.name or "",
-            requester_address=person.address or "",
-            requester_email=person.email,
-            requester_courtesy=getattr(person, "courtesy", None) or "",
-            response_due=req.response_due,
-            extended_due=req.extended_due,
-            decision_due=req.decision_due,
-            extended_on=req.extended_on,
-            third_party_notified_on=req.third_party_notified_on,
-            decision=data,
-            sections=tuple(Section.from_json(a.section) for a in annexes),
-            third_parties=parties,
-            fees=(
-                FeesData(fees.estimate, fees.estimated_on, fees.paid_on, fees.waived)
-                if fees is not None
-                else None
-            ),
-            withdrawn_on=req.withdrawn_on,
-            voided_on=req.voided_on,
-            observations_due=req.observations_due,
-            executory_on=req.executory_on,
-        )
-
-
-def _observations_due(register: Recorder, req: Request, party: ThirdParty) -> date | None:
-    """The end of this third party's 20 days for observations (a. 49 al. 3)."""
-    from dataclasses import replace
-
-    from atip.law import deadlines
-    from atip.register.facts import facts_of
-
-    facts = replace(
-        facts_of(req),
-        third_party_notified_on=party.notified_on,
-        observations_on=party.observations_on,
+            for p, due in found.third_parties
+        ),
+        fees=(
+            FeesData(fees.estimate, fees.estimated_on, fees.paid_on, fees.waived)
+            if fees is not None
+            else None
+        ),
+        withdrawn_on=req.withdrawn_on,
+        voided_on=req.voided_on,
+        observations_due=req.observations_due,
+        executory_on=req.executory_on,
     )
-    return deadlines.compute(facts, register.rules).observations_due
+
+
+def record(register: Recorder, rendered: Rendered, *, reissue: bool = False) -> list[Path]:
+    """Journal a rendered letter and make its files visible (`issued_letters.journal_letter`)."""
+    job = rendered.job
+    return journal_letter(
+        register,
+        reference=job.reference,
+        kind=job.kind,
+        letter_date=job.letter_date,
+        published=job.published,
+        out_dir=job.out_dir,
+        staged=rendered.staged,
+        content_sha256=rendered.content_sha256,
+        reissue=reissue,
+    )
 
 
 def check_kind(case: Any, kind: str, recipient: int | None = None) -> None:
@@ -304,125 +286,6 @@ def check_out_dir(out_dir: Path) -> Path:
     return out_dir
 
 
-# The output folders whose interrupted issues and leftovers were cleared, by engine (one run).
-_RECOVERED: weakref.WeakKeyDictionary[Any, set[Path]] = weakref.WeakKeyDictionary()
-
-
-def record(register: Recorder, rendered: Rendered, *, reissue: bool = False) -> list[Path]:
-    """Journal the letter as pending and commit, then move its files into place.
-
-    The commit comes first: a crash before it leaves only staging files (removed by the next
-    run), a crash after it a pending row that `atip check` or the next issue finishes
-    (`register/pending.py`). A journaled file is never overwritten by an unjournaled one.
-    """
-    from atip.register.pending import Staged, put_in_place, recover_pending, staging_json
-
-    job = rendered.job
-    cleared = _RECOVERED.setdefault(register.engine, set())
-    if job.out_dir not in cleared:  # once per folder and run: a batch records many letters
-        cleared.add(job.out_dir)
-        recover_pending(register.engine)
-        files.remove_leftovers(job.out_dir)
-    committed = False
-    try:
-        files.fault("letter-staged")
-        with db.transaction(register.engine) as session:
-            req = request_by_reference(session, job.reference)
-            previous = session.exec(
-                select(IssuedLetter)
-                .where(
-                    IssuedLetter.request_id == req.id,
-                    IssuedLetter.kind == job.kind,
-                    IssuedLetter.published == job.published,
-                )
-                .order_by(col(IssuedLetter.id).desc())
-            ).first()
-            if (
-                previous is not None
-                and previous.content_sha256 != rendered.content_sha256
-                and not reissue
-            ):
-                raise RefusedError(
-                    _(
-                        "the {kind} letter of {reference} was issued on {date} with other "
-                        "content: use --reissue to issue a new one (both stay in the journal)"
-                    ).format(
-                        kind=label("letter", job.kind),
-                        reference=job.reference,
-                        date=day(previous.issued_at.date()),
-                    )
-                )
-            paths = {fmt: final for fmt, (_stage, final, _sha) in rendered.staged.items()}
-            hashes = {fmt: sha for fmt, (_stage, _final, sha) in rendered.staged.items()}
-            assert req.id is not None
-            row = IssuedLetter(
-                request_id=req.id,
-                kind=job.kind,
-                letter_date=job.letter_date,
-                published=job.published,
-                docx_path=str(paths["docx"]) if "docx" in paths else None,
-                docx_sha256=hashes.get("docx"),
-                pdf_path=str(paths["pdf"]) if "pdf" in paths else None,
-                pdf_sha256=hashes.get("pdf"),
-                content_sha256=rendered.content_sha256,
-                issued_at=datetime.now(UTC),
-                pending=True,
-                staging=staging_json(rendered.staged),
-            )
-            session.add(row)
-            action = "published" if job.published else "letter"
-            summary: dict[str, object] = {
-                "kind": job.kind,
-                "date": job.letter_date.isoformat(),
-                **hashes,
-            }
-            if previous is not None and previous.content_sha256 != rendered.content_sha256:
-                summary["reissue_of"] = previous.content_sha256
-            register.event(session, req, action, job.kind, None, summary)
-            session.flush()
-            row_id = row.id
-        committed = True
-        files.fault("letter-committed")
-        for fmt, (stage, final, sha) in rendered.staged.items():
-            put_in_place(Staged(fmt, stage, final, sha), public=job.published)
-            files.fault(f"letter-renamed-{fmt}")
-        files.sync_folder(job.out_dir)
-        with db.transaction(register.engine) as session:
-            done = session.get(IssuedLetter, row_id)
-            if done is not None:
-                done.pending = False
-                done.staging = None
-        files.fault("letter-finished")
-    finally:
-        if not committed:
-            discard(rendered.staged.values())
-    return [final for _stage, final, _sha in rendered.staged.values()]
-
-
-def issued_decision_date(register: Recorder, reference: str) -> date:
-    """The date of the last decision letter issued, else the decision's own date."""
-    with Session(register.engine) as session:
-        req = request_by_reference(session, reference)
-        letter = session.exec(
-            select(IssuedLetter)
-            .where(
-                IssuedLetter.request_id == req.id,
-                IssuedLetter.kind == "decision",
-                col(IssuedLetter.published).is_(False),
-            )
-            .order_by(col(IssuedLetter.id).desc())
-        ).first()
-        if letter is not None:
-            return letter.letter_date
-        if req.decided_on is None:
-            raise RefusedError(
-                _(
-                    "request {reference} has no decision: record it with `atip request decide`"
-                ).format(reference=reference)
-            )
-        return req.decided_on
-
-
 def make_job(
     register: Recorder,
     settings: Settings,
@@ -509,17 +372,12 @@ def letter_codes(case: Any, kind: str) -> list[str]:
     """
     named = [p.position for p in case.third_parties if p.name.strip()]
     if kind == "third-party-notice":
-        return [code(kind, REQUESTER)] + [code(kind, str(n)) for n in named]
+        return [letter_code(kind, REQUESTER)] + [letter_code(kind, str(n)) for n in named]
     if kind == "third-party-decision":
         if case.third_parties and not named:
             check_kind(case, kind, case.third_parties[0].position)  # refused: no name
-        return [code(kind, str(n)) for n in named] or [kind]
+        return [letter_code(kind, str(n)) for n in named] or [kind]
     return [kind]
-
-
-def code(kind: str, recipient: str) -> str:
-    """The code of one addressee's letter: `third-party-notice_1`."""
-    return f"{kind}{RECIPIENT_SEPARATOR}{recipient}"
 
 
 def make_jobs(
@@ -623,57 +481,3 @@ def article_warnings(case: Any, kind: str, on: date, workspace: Path) -> tuple[s
 def issue(register: Recorder, job: Job, *, reissue: bool = False) -> list[Path]:
     """Render one letter and record it."""
     return record(register, render_job(job), reissue=reissue)
-
-
-def due_letters(register: Recorder) -> list[tuple[str, str, bool]]:
-    """(reference, letter code, reissue) of every letter a request should have and that was
-    never issued, or was issued before a correction, cancellation or revision of the file
-    (`reader.letters_to_reissue`: it is due again, as a reissue). Never for a void entry.
-
-    Acknowledgement always; extension when extended; decision when decided; the third-party
-    notices when third parties are recorded, and the decision to each of them when decided;
-    the fee estimate when one is recorded (not waived); the withdrawal when withdrawn.
-    """
-    from atip.register.facts import third_parties_of
-    from atip.register.reader import letters_to_reissue
-
-    due: list[tuple[str, str, bool]] = []
-    with Session(register.engine) as session:
-        issued = set(
-            session.exec(
-                select(IssuedLetter.request_id, IssuedLetter.kind).where(
-                    col(IssuedLetter.published).is_(False)
-                )
-            ).all()
-        )
-        with_fees = {
-            row.request_id: row
-            for row in session.exec(select(Fees).where(col(Fees.estimate).is_not(None))).all()
-        }
-        requests = session.exec(
-            select(Request).where(col(Request.voided_on).is_(None)).order_by(col(Request.id))
-        ).all()
-        for req in requests:
-            wanted = ["acknowledgement"]
-            if req.extended_on is not None:
-                wanted.append("extension")
-            if req.decided_on is not None:
-                wanted.append("decision")
-            parties = third_parties_of(session, req.id)
-            named = [str(p.position) for p in parties if (p.name or "").strip()]
-            if parties:
-                wanted += [code("third-party-notice", r) for r in (REQUESTER, *named)]
-            if req.decided_on is not None:
-                wanted += [code("third-party-decision", r) for r in named]
-            fees = with_fees.get(req.id or 0)
-            if fees is not None and fees.estimated_on is not None and not fees.waived:
-                wanted.append("fees")
-            if req.withdrawn_on is not None:
-                wanted.append("withdrawal")
-            again = set(letters_to_reissue(session, req)) if issued else set()
-            for kind in wanted:
-                if (req.id, kind) not in issued:
-                    due.append((req.reference, kind, False))
-                elif kind in again:
-                    due.append((req.reference, kind, True))
-    return due

@@ -106,7 +106,7 @@ def annual_html(
     from markupsafe import Markup
 
     from atip.french import long_date, number, typography
-    from atip.reports.annual import article_key, empty_figures
+    from atip.register.annual_counts import article_key, empty_figures
     from atip.resources import font_faces
     from atip.templating import environment
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from atip.letters import issuing
+from atip.register.issued_letters import issued_decision_date
 from atip.register.recorder import Recorder
 from atip.register.settings import Settings
 
@@ -17,7 +18,7 @@ def publish(
     formats: tuple[str, ...] = ("docx", "pdf"),
 ) -> list[Path]:
     """The decision letter and annexes for the website, without the requester; journaled."""
-    letter_date = issuing.issued_decision_date(register, reference)
+    letter_date = issued_decision_date(register.engine, reference)
     job = issuing.make_job(
         register,
         settings,
