@@ -444,3 +444,27 @@ def test_review_deadline_is_after_the_decision(facts: Facts, rules: Rules) -> No
     assert d.review_deadline > anchor
     if facts.decided_on is not None:
         assert d.review_deadline > facts.decided_on
+
+
+# Several third parties (a. 49): the decision waits for the one whose periods end last.
+@pytest.mark.parametrize(
+    ("parties", "governing"),
+    [
+        ([], (None, None)),
+        # Notified Mon 20 May 2024: observations by Mon 10 June (9 June is a Sunday), decision
+        # 15 days on: Tue 25 June. Notified Mon 27 May: Mon 17 June, then Tue 2 July (1 July
+        # is Canada Day). The later notice governs.
+        ([(date(2024, 5, 20), None), (date(2024, 5, 27), None)], (date(2024, 5, 27), None)),
+        # The later one presented its observations on Mon 3 June: 15 days, Tue 18 June. The
+        # first one's 25 June now governs.
+        (
+            [(date(2024, 5, 20), None), (date(2024, 5, 27), date(2024, 6, 3))],
+            (date(2024, 5, 20), None),
+        ),
+    ],
+)
+def test_the_last_third_party_period_governs(parties, governing):
+    facts = Facts(received_on=date(2024, 5, 13))
+    from atip.law.deadlines import governing_third_party
+
+    assert governing_third_party(facts, parties) == governing

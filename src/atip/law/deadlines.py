@@ -13,8 +13,8 @@ Readings chosen where the law leaves a doubt (each is a setting, and `explain` s
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Literal
 
@@ -491,6 +491,28 @@ def _check_notice(
     response_due = rules.law_calendar.period_end(start, RESPONSE_DAYS).due
     if on > response_due:
         raise RefusedError(late.format(due=day(response_due), article=article, on=day(on)))
+
+
+def governing_third_party(
+    facts: Facts,
+    parties: Sequence[tuple[date, date | None]],
+    rules: Rules = _DEFAULT_RULES,
+) -> tuple[date | None, date | None]:
+    """Of several third parties, each (notified, observations), the one whose time limits end
+    last: the decision cannot be given before every third party's periods have run (a. 49).
+    (None, None) when there is none."""
+    if not parties:
+        return None, None
+
+    def ends(party: tuple[date, date | None]) -> tuple[date, date]:
+        notified, observed = party
+        due = compute(
+            replace(facts, third_party_notified_on=notified, observations_on=observed), rules
+        ).third_party_due
+        assert due is not None
+        return due, notified
+
+    return max(parties, key=ends)
 
 
 def days_left(deadlines: Deadlines, as_of: date) -> int:

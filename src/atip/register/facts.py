@@ -90,20 +90,6 @@ def third_parties_of(session: Session, request_id: int | None) -> list[ThirdPart
 def governing_third_party(
     session: Session, req: Request, rules: deadlines.Rules
 ) -> tuple[date | None, date | None]:
-    """(notified, observations) of the third party whose a. 49 period ends last: the
-    decision cannot be given before every third party's time limits have run."""
-    parties = third_parties_of(session, req.id)
-    if not parties:
-        return None, None
-    base = facts_of(req)
-
-    def due(party: ThirdParty) -> tuple[date, date]:
-        facts = replace(
-            base, third_party_notified_on=party.notified_on, observations_on=party.observations_on
-        )
-        ends = deadlines.compute(facts, rules).third_party_due
-        assert ends is not None
-        return ends, party.notified_on
-
-    last = max(parties, key=due)
-    return last.notified_on, last.observations_on
+    """(notified, observations) of the request's third party whose a. 49 period ends last."""
+    parties = [(p.notified_on, p.observations_on) for p in third_parties_of(session, req.id)]
+    return deadlines.governing_third_party(facts_of(req), parties, rules)
