@@ -174,7 +174,9 @@ class App:
 
             path = self.settings.sqlite_path
             if path is not None and not path.exists():
-                raise DatabaseError(f"no database at {path}: run `atip init` in the workspace")
+                raise DatabaseError(
+                    _("no database at {path}: run `atip init` in the workspace").format(path=path)
+                )
             self._engine = db.open_engine(self.settings.database_url)
         return self._engine
 

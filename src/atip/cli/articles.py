@@ -10,7 +10,7 @@ import click
 from atip.cli import App, pass_app
 from atip.cli.options import DATE, json_option, print_json
 from atip.cli.translation import group, option
-from atip.i18n import _, ngettext
+from atip.i18n import _, day, ngettext
 
 
 @group()
@@ -54,7 +54,7 @@ def list_articles(app: App, as_json: bool) -> None:
         return
     for row in rows:
         mark = _("verified") if row["verified"] else _("UNVERIFIED: check against LégisQuébec")
-        current = _("current to {day}").format(day=row["current_to"])
+        current = _("current to {day}").format(day=day(date.fromisoformat(row["current_to"])))
         click.echo(f"a. {row['number']:<6} {current}  {mark}  ({row['source_kind']})")
 
 
@@ -223,7 +223,7 @@ def check_articles(app: App, on: date | None, as_json: bool) -> None:
                 if v["in_force_from"]
                 else _("since always")
             )
-            current = _("current to {day}").format(day=v["current_to"])
+            current = _("current to {day}").format(day=day(date.fromisoformat(v["current_to"])))
             mark = _("verified") if v["verified"] else _("UNVERIFIED")
             cited = _("cited on {day}").format(day=on.isoformat()) if v["cited"] else ""
             click.echo(f"a. {row['number']:<6} {since:<24} {current}  {mark:<11} {cited}".rstrip())

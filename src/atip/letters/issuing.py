@@ -15,7 +15,7 @@ from typing import Any
 from atip import files
 from atip.errors import InputError, RefusedError
 from atip.i18n import _, day
-from atip.letters.model import LetterCase
+from atip.letters.model import LetterCase, Profile
 from atip.register.issued_letters import (
     journal_letter,
     read_letter_file,
@@ -60,10 +60,8 @@ def review_offices(settings: Settings) -> tuple[tuple[str, str], ...]:
     )
 
 
-def profile_of(settings: Settings) -> Any:
+def profile_of(settings: Settings) -> Profile:
     """The letterhead and signature data of the workspace."""
-    from atip.letters.model import Profile
-
     return Profile(
         organisation=settings.organisation,
         unit=settings.unit,
@@ -163,7 +161,7 @@ def record(register: Recorder, rendered: Rendered, *, reissue: bool = False) -> 
     )
 
 
-def check_kind(case: Any, kind: str, recipient: int | None = None) -> None:
+def check_kind(case: LetterCase, kind: str, recipient: int | None = None) -> None:
     """Refuse a letter the file does not support yet (no decision, no extension, no third
     party…), with one line that names the command that records it."""
     from atip.letters.content import check_letter
@@ -184,8 +182,8 @@ class Job:
 
     reference: str
     kind: str
-    case: Any
-    profile: Any
+    case: LetterCase
+    profile: Profile
     letter_date: date
     formats: tuple[str, ...]
     out_dir: Path
@@ -296,7 +294,7 @@ def make_job(
     out_dir: Path,
     letter_date: date | None = None,
     published: bool = False,
-    case: Any = None,
+    case: LetterCase | None = None,
 ) -> Job:
     """Read the request and check that this letter can be written.
 
@@ -362,7 +360,7 @@ def make_job(
     )
 
 
-def letter_codes(case: Any, kind: str) -> list[str]:
+def letter_codes(case: LetterCase, kind: str) -> list[str]:
     """The letters one kind means for this file: itself, or one per addressee.
 
     A third-party notice (a. 49) is a letter to each named third party and the notice to the
@@ -396,7 +394,7 @@ def make_jobs(
     ]
 
 
-def unnamed_warnings(case: Any, kind: str) -> list[str]:
+def unnamed_warnings(case: LetterCase, kind: str) -> list[str]:
     """One line for each third party that gets no letter of this kind, having no name."""
     if kind not in ("third-party-notice", "third-party-decision"):
         return []
@@ -410,7 +408,7 @@ def unnamed_warnings(case: Any, kind: str) -> list[str]:
     ]
 
 
-def default_date(case: Any, kind: str, settings: Settings | None = None) -> date:
+def default_date(case: LetterCase, kind: str, settings: Settings | None = None) -> date:
     """The date a letter bears by default: that of the event it notifies.
 
     An acknowledgement is sent when the request is received, an extension notice on the day
@@ -422,26 +420,26 @@ def default_date(case: Any, kind: str, settings: Settings | None = None) -> date
     letter_kind, recipient = split_code(kind)
     decision = case.decision
     if letter_kind in ("decision", "third-party-decision", "referral") and decision is not None:
-        return decision.decided_on  # type: ignore[no-any-return]
+        return decision.decided_on
     if letter_kind == "extension" and case.extended_on is not None:
-        return case.extended_on  # type: ignore[no-any-return]
+        return case.extended_on
     if letter_kind == "third-party-notice" and case.third_parties:
         if recipient.isdigit():
-            return case.third_party(int(recipient)).notified_on  # type: ignore[no-any-return]
-        return min(p.notified_on for p in case.third_parties)  # type: ignore[no-any-return]
+            return case.third_party(int(recipient)).notified_on
+        return min(p.notified_on for p in case.third_parties)
     if letter_kind == "fees" and case.fees is not None and case.fees.estimated_on is not None:
-        return case.fees.estimated_on  # type: ignore[no-any-return]
+        return case.fees.estimated_on
     if letter_kind == "withdrawal" and case.withdrawn_on is not None:
-        return case.withdrawn_on  # type: ignore[no-any-return]
+        return case.withdrawn_on
     if letter_kind == "precision":
         from atip.clock import today
 
         received: date = case.received_on
         return max(today(settings.timezone if settings else None), received)
-    return case.received_on  # type: ignore[no-any-return]
+    return case.received_on
 
 
-def cited_articles(case: Any, kind: str) -> list[str]:
+def cited_articles(case: LetterCase, kind: str) -> list[str]:
     """The articles whose text a letter of this kind attaches (a decision's, and 13 for links;
     49 for the letters of a third party)."""
     from atip.letters.blocks import unique
@@ -457,7 +455,7 @@ def cited_articles(case: Any, kind: str) -> list[str]:
     return cited
 
 
-def article_warnings(case: Any, kind: str, on: date, workspace: Path) -> tuple[str, ...]:
+def article_warnings(case: LetterCase, kind: str, on: date, workspace: Path) -> tuple[str, ...]:
     """One line for each cited article whose text is unverified or known current only to a
     date well before the letter (`LawLibrary.warnings_on`); the letter is still written."""
     from atip.errors import AtipError
