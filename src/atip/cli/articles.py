@@ -54,7 +54,7 @@ def list_articles(app: App, as_json: bool) -> None:
         return
     for row in rows:
         mark = _("verified") if row["verified"] else _("UNVERIFIED: check against LégisQuébec")
-        current = _("current to {day}").format(day=day(date.fromisoformat(row["current_to"])))
+        current = _("current to {day}").format(day=row["current_to"])  # a listing: ISO
         click.echo(f"a. {row['number']:<6} {current}  {mark}  ({row['source_kind']})")
 
 
@@ -180,7 +180,6 @@ def check_articles(app: App, on: date | None, as_json: bool) -> None:
     """Each article's versions, and what a letter dated today would cite that needs checking."""
     from atip.clock import today
     from atip.errors import NotFoundError
-    from atip.i18n import day
     from atip.law.articles import STALE_AFTER_DAYS
 
     library = _library(app)
@@ -223,7 +222,7 @@ def check_articles(app: App, on: date | None, as_json: bool) -> None:
                 if v["in_force_from"]
                 else _("since always")
             )
-            current = _("current to {day}").format(day=day(date.fromisoformat(v["current_to"])))
+            current = _("current to {day}").format(day=v["current_to"])  # a listing: ISO
             mark = _("verified") if v["verified"] else _("UNVERIFIED")
             cited = _("cited on {day}").format(day=on.isoformat()) if v["cited"] else ""
             click.echo(f"a. {row['number']:<6} {since:<24} {current}  {mark:<11} {cited}".rstrip())
