@@ -289,25 +289,21 @@ def _contact(profile: Profile) -> tuple[str, ...]:
 
 def _party_addressee(party: ThirdPartyData) -> tuple[str, ...]:
     """A third party's email mention, name and address: never the requester's identity."""
-    lines: list[str] = []
-    email = clean(party.email).strip()
-    if email:
-        lines.append(f"{prose('Par courriel :')} {email}")
-    name = clean(party.name).strip()
-    if name:
-        lines.append(name)
-    lines.extend(line.strip() for line in clean(party.address).split("\n") if line.strip())
-    return tuple(lines)
+    return _address_block(party.email, party.name, party.address)
 
 
 def _addressee(case: LetterCase) -> tuple[str, ...]:
     """Email mention, name and postal address lines, as the requester gave them."""
+    return _address_block(case.requester_email, case.requester_name, case.requester_address)
+
+
+def _address_block(email: str | None, name: str | None, address: str | None) -> tuple[str, ...]:
+    """`Par courriel : …`, the name, and each line of the postal address."""
     lines: list[str] = []
-    email = clean(case.requester_email).strip()
-    if email:
-        lines.append(f"{prose('Par courriel :')} {email}")
-    name = clean(case.requester_name).strip()
-    if name:
-        lines.append(name)
-    lines.extend(line.strip() for line in clean(case.requester_address).split("\n") if line.strip())
+    shown = clean(email).strip()
+    if shown:
+        lines.append(f"{prose('Par courriel :')} {shown}")
+    if clean(name).strip():
+        lines.append(clean(name).strip())
+    lines.extend(line.strip() for line in clean(address).split("\n") if line.strip())
     return tuple(lines)

@@ -17,7 +17,7 @@ from atip.i18n import _, day
 from atip.law import deadlines
 from atip.law.status import status_of
 from atip.register.annexes import Section
-from atip.register.facts import facts_of, rules_of, third_parties_of
+from atip.register.facts import COMPUTED, facts_of, rules_of, third_parties_of
 from atip.register.models import (
     Decision,
     Event,
@@ -361,27 +361,13 @@ class AsOf:
             decided_on=values["decided_on"],
             kind=values["kind"],
         )
-        if parties:
-            # the third party whose a. 49 period ends last governs, as when recorded
-            def ends(party: Any) -> tuple[date, date]:
-                facts = _with(base, party.notified_on, party.observations_on)
-                due = deadlines.compute(facts, self.rules).third_party_due
-                return (due or party.notified_on), party.notified_on
-
-            last = max(parties, key=ends)
-            notified, observed = last.notified_on, last.observations_on
+        if parties:  # the third party whose a. 49 period ends last governs, as when recorded
+            notified, observed = deadlines.governing_third_party(
+                base, [(p.notified_on, p.observations_on) for p in parties], self.rules
+            )
         values["third_party_notified_on"], values["observations_on"] = notified, observed
         dates = deadlines.compute(_with(base, notified, observed), self.rules)
-        for name in (
-            "clock_starts_on",
-            "response_due",
-            "extended_due",
-            "observations_due",
-            "third_party_due",
-            "decision_due",
-            "review_deadline",
-            "executory_on",
-        ):
+        for name in COMPUTED:
             values[name] = getattr(dates, name)
         return SimpleNamespace(**values)
 
