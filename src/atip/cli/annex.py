@@ -29,6 +29,12 @@ def annex() -> None:
 @option("--list", "list_", type=FILE, help="CSV of items grouped by --group-by.")
 @option("--group-by", help="Column whose values head the groups of --list.")
 @option("--text", "text", type=FILE, help="Plain text file of paragraphs.")
+@option(
+    "--documents",
+    "documents",
+    type=FILE,
+    help="CSV or XLSX document index: document, decision (accessible, partiel, refusé), articles.",
+)
 @option("--source", help="Printed as 'Source : …' under the section.")
 @option("--suppress-below", type=click.IntRange(min=2), help="Blank counts 1 to N-1.")
 @option("--column", help="The count column to suppress small values in.")
@@ -41,18 +47,20 @@ def add(
     list_: Path | None,
     group_by: str | None,
     text: Path | None,
+    documents: Path | None,
     source: str | None,
     suppress_below: int | None,
     column: str | None,
 ) -> None:
-    """Attach a table, a grouped list or text to a request."""
+    """Attach a table, a grouped list, text or a document index to a request.
+
+    The articles a document index names are cited by the decision, their texts attached.
+    """
     from atip.register import annexes
 
-    given = [
-        name for name, value in (("--table", table), ("--list", list_), ("--text", text)) if value
-    ]
+    given = [value for value in (table, list_, text, documents) if value]
     if len(given) != 1:
-        raise click.UsageError(_("give exactly one of --table, --list and --text"))
+        raise click.UsageError(_("give exactly one of --table, --list, --text and --documents"))
     if list_ and not group_by:
         raise click.UsageError(_("--list needs --group-by COLUMN"))
     if group_by and not list_:
@@ -68,6 +76,13 @@ def add(
         )
     elif list_:
         section = annexes.list_section(list_, title, group_by or "", source)
+    elif documents:
+        from atip.law.articles import default_library
+
+        library = default_library(app.settings.workspace)
+        section = annexes.documents_section(
+            documents, title, source, cited_check=library.check_citable
+        )
     else:
         assert text is not None
         section = annexes.text_section(text, title, source)
@@ -99,6 +114,8 @@ def list_annexes(app: App, ref: str, as_json: bool) -> None:
             if section.suppressed
             else ""
         )
+        if section.articles:
+            extra += _(", cites a. {articles}").format(articles=", ".join(section.articles))
         click.echo(f"{number}. {section.title} ({_(KINDS[section.kind])}{extra})")
 
 

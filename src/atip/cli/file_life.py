@@ -8,7 +8,7 @@ from datetime import date
 import click
 
 from atip.cli import App, pass_app
-from atip.cli.options import DATE, CodeChoice, json_option, print_json, today
+from atip.cli.options import DATE, CodeChoice, json_option, print_json, today, typed_lines
 from atip.cli.request import request, summary
 from atip.cli.translation import option
 from atip.i18n import _
@@ -49,7 +49,7 @@ def correct(
         clarified_on=clarified,
         requester=requester,
         email=email,
-        address=address.replace("\\n", "\n") if address else None,
+        address=typed_lines(address),
         subject=subject,
         kind=kind,
         channel=channel,

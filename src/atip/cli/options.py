@@ -115,3 +115,8 @@ def print_json_rows(rows: list[dict[str, Any]]) -> None:
     # json.dumps with indent= runs in pure Python; without it, in C (5x faster on a backlog).
     lines = ",\n".join(json.dumps(row, ensure_ascii=False) for row in rows)
     click.echo(f"[\n{lines}\n]" if rows else "[]")
+
+
+def typed_lines(text: str | None) -> str | None:
+    """An address typed on one line: the two characters `\\n` separate its lines."""
+    return text.replace("\\n", "\n") if text else None

@@ -17,6 +17,7 @@ from atip.cli.options import (
     print_json,
     print_json_rows,
     today,
+    typed_lines,
 )
 from atip.cli.translation import group, option
 from atip.i18n import _, ngettext
@@ -71,7 +72,7 @@ def new(
             clarified_on=clarified,
             keep_clock=keep_clock,
             email=email,
-            address=address.replace("\\n", "\n") if address else None,
+            address=typed_lines(address),
             kind=kind,
             accommodation=accommodation,
             channel=channel,
@@ -123,9 +124,7 @@ def third_party(
     """Record the notice to a third party and its observations (article 49)."""
     from atip.register.recorder import ThirdPartyIdentity
 
-    identity = ThirdPartyIdentity(
-        name=name, address=address.replace("\\n", "\n") if address else None, email=email
-    )
+    identity = ThirdPartyIdentity(name=name, address=typed_lines(address), email=email)
     app.recorder.third_party(ref, notified, observations, identity)
     summary(app, ref)
 
