@@ -11,10 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from atip.errors import DatabaseError, InputError
+from atip.errors import DatabaseError, InputError, NotFoundError
 from atip.register import tables
 from atip.register.annexes import (
+    DOCUMENT_HEADER,
     Section,
+    documents_section,
     list_section,
     read_table,
     suppress_small_counts,
@@ -660,3 +662,175 @@ def test_damaged_json_is_a_database_error(stored: str, message: str) -> None:
 def test_section_kind_is_checked() -> None:
     with pytest.raises(ValueError, match="unknown section kind 'chart'"):
         Section(title="T", kind="chart")  # type: ignore[arg-type]
+
+
+# --- the document index of a partial decision (a. 50) ---------------------------------------------
+
+
+def _index(tmp_path: Path, text: str, name: str = "index.csv", encoding: str = "utf-8") -> Path:
+    path = tmp_path / name
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+def test_document_index_in_french(tmp_path: Path) -> None:
+    path = _index(
+        tmp_path,
+        "Document;Décision;Articles\n"
+        "Rapport annuel 2023;Accessible;\n"
+        'Note au sous-ministre;partiel;"a. 21; 36"\n'
+        "Avis juridique;REFUSÉ;a. 36\n"
+        "Analyse préliminaire;refuse;53, 54\n",
+        encoding="cp1252",
+    )
+    section = documents_section(path, "Liste des documents", "Direction de l'accès")
+    assert section.kind == "table"
+    assert section.header == DOCUMENT_HEADER == ("Document", "Décision", "Articles")
+    assert section.rows == (
+        ("Rapport annuel 2023", "Accessible", ""),
+        ("Note au sous-ministre", "Partiel", "21, 36"),
+        ("Avis juridique", "Refusé", "36"),
+        ("Analyse préliminaire", "Refusé", "53, 54"),
+    )
+    assert section.articles == ("21", "36", "53", "54")
+    assert section.cited == ("21", "36", "53", "54")
+    assert section.source == "Direction de l'accès"
+
+
+@pytest.mark.parametrize(
+    ("word", "printed"),
+    [
+        ("accessible", "Accessible"),
+        ("ACCESSIBLE", "Accessible"),
+        ("partiel", "Partiel"),
+        ("Partielle", "Partiel"),
+        ("partial", "Partiel"),
+        ("Partial", "Partiel"),
+        ("refusé", "Refusé"),
+        ("Refusée", "Refusé"),
+        ("refuse", "Refusé"),
+        ("refused", "Refusé"),
+        ("REFUSED", "Refusé"),
+    ],
+)
+def test_decision_words_in_french_and_english(tmp_path: Path, word: str, printed: str) -> None:
+    articles = "" if printed == "Accessible" else "21"
+    path = _index(tmp_path, f"document,decision,articles\nNote,{word},{articles}\n")
+    section = documents_section(path, "Documents")
+    assert section.rows == (("Note", printed, articles),)
+    assert section.articles == ((articles,) if articles else ())
+
+
+@pytest.mark.parametrize(
+    "header",
+    ["Document,Décision,Articles", "DOCUMENT,DECISION,ARTICLES", "documents,décision,article"],
+)
+def test_document_index_columns_by_name_case_and_accents_aside(tmp_path: Path, header: str):
+    path = _index(tmp_path, f"{header}\nNote,partiel,a.36\n")
+    assert documents_section(path, "Documents").rows == (("Note", "Partiel", "36"),)
+
+
+def test_document_index_columns_in_any_order(tmp_path: Path) -> None:
+    path = _index(
+        tmp_path, "Articles,Document,Décision\n21 et 36,Note,refusé\n,Rapport,accessible\n"
+    )
+    section = documents_section(path, "Documents")
+    assert section.rows == (("Note", "Refusé", "21, 36"), ("Rapport", "Accessible", ""))
+
+
+def test_document_index_from_xlsx(tmp_path: Path) -> None:
+    path = tmp_path / "index.xlsx"
+    path.write_bytes(_xlsx([["Document", "Décision", "Articles"], ["Note", "Partiel", 36]]))
+    section = documents_section(path, "Documents")
+    assert section.rows == (("Note", "Partiel", "36"),)
+    assert section.articles == ("36",)
+
+
+def test_document_index_articles_are_checked_as_citable(tmp_path: Path) -> None:
+    path = _index(tmp_path, "Document,Décision,Articles\nA,partiel,21\nB,refusé,21; 99\n")
+    checked: list[list[str]] = []
+
+    def check(numbers: object) -> None:
+        checked.append(list(numbers))  # type: ignore[call-overload]
+        if "99" in checked[-1]:
+            raise NotFoundError("no text for article 99")
+
+    with pytest.raises(NotFoundError) as caught:
+        documents_section(path, "Documents", cited_check=check)
+    assert caught.value.message == "index.csv: line 3, column 3: no text for article 99"
+    assert checked == [["21"], ["99"]]  # each article once, when first named
+
+
+DOCUMENT_REFUSALS = [
+    (
+        "Document,Décision\nA,accessible\n",
+        "index.csv: a document index has the columns document, decision and articles; "
+        "the columns are: Document, Décision",
+    ),
+    (
+        "Document,Décision,Articles,Pages\nA,accessible,,3\n",
+        "index.csv: a document index has the columns document, decision and articles; "
+        "the columns are: Document, Décision, Articles, Pages",
+    ),
+    (
+        "Document,Decision,Décision,Articles\nA,accessible,accessible,\n",
+        "index.csv: columns 2 and 3 are both named 'Décision'",
+    ),
+    (
+        "Document,Décision,Articles\nA,accessible,\n,refusé,21\n",
+        "index.csv: line 3, column 1: the document is not named",
+    ),
+    (
+        "Document,Décision,Articles\nA,caviardé,21\n",
+        "index.csv: line 2, column 2: the decision must be accessible, partiel or refusé",
+    ),
+    (
+        "Document,Décision,Articles\nA,,21\n",
+        "index.csv: line 2, column 2: the decision must be accessible, partiel or refusé",
+    ),
+    (
+        "Document,Décision,Articles\nA,partiel,secret\n",
+        "index.csv: line 2, column 3: expected article numbers such as 53, 54",
+    ),
+    (
+        "Document,Décision,Articles\nA,accessible,\n\nB,accessible,21\n",
+        "index.csv: line 4, column 3: an accessible document cites no article",
+    ),
+    (
+        "Document,Décision,Articles\nA,partiel,\n",
+        "index.csv: line 2, column 3: a document refused in whole or in part needs the articles "
+        "that ground the refusal (a. 50)",
+    ),
+    (
+        "Articles;Document;Décision\n;A;refused\n",
+        "index.csv: line 2, column 1: a document refused in whole or in part needs the articles "
+        "that ground the refusal (a. 50)",
+    ),
+    ("Document,Décision,Articles\n", "index.csv: has a header but no data rows"),
+]
+
+
+@pytest.mark.parametrize(("text", "message"), DOCUMENT_REFUSALS)
+def test_document_index_refusals_say_where(tmp_path: Path, text: str, message: str) -> None:
+    with pytest.raises(InputError) as caught:
+        documents_section(_index(tmp_path, text), "Documents")
+    assert caught.value.message == message
+    assert "caviard" not in message and "secret" not in message  # a cell is never quoted
+
+
+def test_document_index_json_round_trip(tmp_path: Path) -> None:
+    path = _index(tmp_path, "Document,Décision,Articles\nNote,partiel,21\n")
+    section = documents_section(path, "Documents")
+    assert Section.from_json(section.to_json()) == section
+    assert Section.from_json(section.to_json()).articles == ("21",)
+
+
+def test_json_stored_before_document_indexes_reads_without_articles() -> None:
+    old = (
+        '{"version": 1, "kind": "table", "title": "Villes", "source": null, '
+        '"header": ["Ville", "Nombre"], "rows": [["Magog", ""]], "groups": [], '
+        '"paragraphs": [], "suppressed": ["Nombre"]}'
+    )
+    section = Section.from_json(old)
+    assert section.articles == ()
+    assert section.cited == ("53", "54")

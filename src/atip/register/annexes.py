@@ -1,5 +1,6 @@
-"""Annexes: data sections read from CSV, XLSX or text files, and small-cell suppression
-(the published letters leave counts from 1 to N-1 blank; a. 53 and 54).
+"""Annexes: data sections read from CSV, XLSX or text files, small-cell suppression (the
+published letters leave counts from 1 to N-1 blank; a. 53 and 54), and the document index of a
+partial decision (each document, its decision and the articles that ground a refusal; a. 50).
 
 Pure functions: no database, no click. Every problem with a file becomes one `InputError` line that
 names the file (its name, not its full path) and, for CSV, the line number.
@@ -9,15 +10,22 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Sequence
+import unicodedata
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, get_args
 
-from atip.errors import DatabaseError, InputError
+from atip.errors import DatabaseError, InputError, RefusedError
 from atip.i18n import _
-from atip.register.tables import Rows, column_index, read_table, read_text
-from atip.register.validation import check_field
+from atip.register.tables import (
+    Rows,
+    column_index,
+    read_numbered_table,
+    read_table,
+    read_text,
+)
+from atip.register.validation import check_field, split_articles
 
 Kind = Literal["table", "list", "text"]
 KINDS: tuple[str, ...] = get_args(Kind)
@@ -43,6 +51,7 @@ class Section:
     paragraphs: tuple[str, ...] = ()
     source: str | None = None
     suppressed: tuple[str, ...] = ()
+    articles: tuple[str, ...] = ()  # what a document index cites (a. 50), in first-seen order
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
@@ -66,6 +75,7 @@ class Section:
                 "groups": [[heading, list(items)] for heading, items in self.groups],
                 "paragraphs": list(self.paragraphs),
                 "suppressed": list(self.suppressed),
+                "articles": list(self.articles),
             },
             ensure_ascii=False,
         )
@@ -97,9 +107,17 @@ class Section:
                 paragraphs=_texts(data.get("paragraphs", ())),
                 source=None if source is None else _text(source),
                 suppressed=_texts(data.get("suppressed", ())),
+                articles=_texts(data.get("articles", ())),  # absent before document indexes
             )
         except (ValueError, TypeError, KeyError) as exc:
             raise DatabaseError(_("stored annex is damaged: {error}").format(error=exc)) from None
+
+    @property
+    def cited(self) -> tuple[str, ...]:
+        """The articles a decision with this annex cites: 53 and 54 when small counts are
+        blanked, and the articles a document index names."""
+        blanked = ("53", "54") if self.suppressed else ()
+        return tuple(dict.fromkeys((*blanked, *self.articles)))
 
 
 def _text(value: Any) -> str:
@@ -249,3 +267,129 @@ def text_section(path: Path, title: str, source: str | None = None) -> Section:
     if not paragraphs:
         raise InputError(_("{file}: the file is empty").format(file=path.name))
     return Section(title=title, kind="text", paragraphs=tuple(paragraphs), source=_source(source))
+
+
+# --- the document index of a partial decision (a. 50) ----------------------------------------
+
+DOCUMENT_HEADER = ("Document", "Décision", "Articles")
+# A column of the file, by any of its names (French or English; case and accents aside).
+_DOCUMENT_COLUMNS = {
+    "document": ("document", "documents"),
+    "decision": ("decision",),
+    "articles": ("articles", "article"),
+}
+# A decision cell, folded, to the word the letter prints.
+_DECISIONS = {
+    "accessible": "Accessible",
+    "partiel": "Partiel",
+    "partielle": "Partiel",
+    "partial": "Partiel",
+    "refuse": "Refusé",
+    "refusee": "Refusé",
+    "refused": "Refusé",
+}
+# "a. 53", "art. 53", "articles 53 et 54": the words before the numbers.
+_ARTICLE_WORDS = re.compile(r"(?<![\w.])(?:a|art|articles?)\.?\s*(?=\d)|\bet\b|\band\b", re.I)
+
+
+def _fold(text: str) -> str:
+    """Lower case, no accents: 'Décision' -> 'decision'."""
+    decomposed = unicodedata.normalize("NFKD", text.strip().casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def _document_columns(header: Sequence[str], file: str) -> dict[str, int]:
+    """Where the document, decision and articles columns are; nothing else is allowed."""
+    found: dict[str, int] = {}
+    for position, name in enumerate(header):
+        key = next((k for k, names in _DOCUMENT_COLUMNS.items() if _fold(name) in names), None)
+        if key is None:
+            break
+        if key in found:
+            raise InputError(
+                _("{file}: columns {first} and {position} are both named '{column}'").format(
+                    file=file, first=found[key] + 1, position=position + 1, column=name
+                )
+            )
+        found[key] = position
+    if len(found) != len(_DOCUMENT_COLUMNS) or len(header) != len(found):
+        raise InputError(
+            _(
+                "{file}: a document index has the columns document, decision and articles; "
+                "the columns are: {columns}"
+            ).format(file=file, columns=", ".join(header))
+        )
+    return found
+
+
+def documents_section(
+    path: Path,
+    title: str,
+    source: str | None = None,
+    *,
+    cited_check: Callable[[Iterable[str]], None] | None = None,
+) -> Section:
+    """A table Document / Décision / Articles from a CSV or XLSX document index.
+
+    Each row is accessible (no article), partiel or refusé (the articles that ground the refusal,
+    a. 50); the articles named become the decision's, in first-seen order, and `cited_check`
+    refuses one the office has no text for. Errors name the file, the line and the column.
+    """
+    title = _title(title)
+    path = Path(path)
+    header, rows, places = read_numbered_table(path)
+    columns = _document_columns(header, path.name)
+    out: list[tuple[str, str, str]] = []
+    cited: list[str] = []
+    for row, line in zip(rows, places, strict=True):
+        at = {
+            key: _("{file}: {place}, column {column}").format(
+                file=path.name, place=line, column=index + 1
+            )
+            for key, index in columns.items()
+        }
+        document = row[columns["document"]]
+        if not document:
+            raise InputError(_("{where}: the document is not named").format(where=at["document"]))
+        decision = _DECISIONS.get(_fold(row[columns["decision"]]))
+        if decision is None:
+            raise InputError(
+                _("{where}: the decision must be accessible, partiel or refusé").format(
+                    where=at["decision"]
+                )
+            )
+        try:
+            numbers = split_articles(_ARTICLE_WORDS.sub(" ", row[columns["articles"]]))
+        except InputError:
+            raise InputError(
+                _("{where}: expected article numbers such as 53, 54").format(where=at["articles"])
+            ) from None
+        if decision == "Accessible" and numbers:
+            raise InputError(
+                _("{where}: an accessible document cites no article").format(where=at["articles"])
+            )
+        if decision != "Accessible" and not numbers:
+            raise InputError(
+                _(
+                    "{where}: a document refused in whole or in part needs the articles that "
+                    "ground the refusal (a. 50)"
+                ).format(where=at["articles"])
+            )
+        new = [n for n in numbers if n not in cited]
+        if cited_check is not None and new:
+            try:
+                cited_check(new)
+            except RefusedError as exc:
+                raise type(exc)(
+                    _("{where}: {message}").format(where=at["articles"], message=exc.message)
+                ) from None
+        cited += new
+        out.append((document, decision, ", ".join(numbers)))
+    return Section(
+        title=title,
+        kind="table",
+        header=DOCUMENT_HEADER,
+        rows=tuple(out),
+        source=_source(source),
+        articles=tuple(cited),
+    )

@@ -16,7 +16,33 @@ class Request(SQLModel, table=True):
     """An access request: the facts the clerk recorded and the dates computed from them."""
 
     __tablename__ = "requests"
-    __table_args__ = (Index("ix_requests_open_due", "decided_on", "decision_due"),)
+    # The indexes of migration 0004: the annual statistics (covering), the running files, the
+    # decided files whose review period runs.
+    __table_args__ = (
+        Index(
+            "ix_requests_annual",
+            "received_on",
+            "kind",
+            "voided_on",
+            "decided_on",
+            "outcome",
+            "response_due",
+            "extended_due",
+            "withdrawn_on",
+            "decision_due",
+            "accommodation",
+            "review_filed_on",
+        ),
+        Index("ix_requests_open", "decided_on", "withdrawn_on", "voided_on", "decision_due"),
+        Index(
+            "ix_requests_in_review",
+            "review_filed_on",
+            "withdrawn_on",
+            "review_deadline",
+            "decided_on",
+            "voided_on",
+        ),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     reference: str = Field(max_length=64, unique=True)

@@ -339,7 +339,8 @@ class Recorder(Amendments):
 
     # -- annexes -------------------------------------------------------------------------
     def add_annex(self, reference: str, section: Section) -> int:
-        """Attach a data section after the others; returns its number."""
+        """Attach a data section after the others; returns its number. The articles it cites
+        (53 and 54 for blanked counts, a document index's) join a recorded decision's, journaled."""
         with db.transaction(self.engine) as session:
             req = references.request_by_reference(session, reference)
             self.refuse_if_void(req)
@@ -347,11 +348,11 @@ class Recorder(Amendments):
             count = len(annex_rows(session, req.id))
             session.add(Annex(request_id=req.id, position=count + 1, section=section.to_json()))
             self.event(session, req, "annex-added", "annex", None, section.title)
-            if section.suppressed and req.decided_on is not None:
+            if section.cited and req.decided_on is not None:
                 decision = session.get(Decision, req.id)
                 if decision is not None:
                     cited = decision_articles(decision)
-                    added = [n for n in ("53", "54") if n not in cited]
+                    added = [n for n in section.cited if n not in cited]
                     if added:
                         decision.articles = ",".join([*cited, *added])
                         self.event(
@@ -426,10 +427,11 @@ def _refuse_if_decided(req: Request, message: str) -> None:
 
 
 def _with_suppression_articles(session: Session, req: Request, articles: list[str]) -> list[str]:
-    """Annexes with blanked small counts make the decision cite 53 and 54."""
-    sections = session.exec(select(Annex.section).where(Annex.request_id == req.id)).all()
-    if any(Section.from_json(text).suppressed for text in sections):
-        articles += [n for n in ("53", "54") if n not in articles]
+    """The articles the annexes make the decision cite, after its own, in first-seen order:
+    53 and 54 for blanked small counts, the articles of a document index (a. 50)."""
+    assert req.id is not None
+    for row in annex_rows(session, req.id):
+        articles += [n for n in Section.from_json(row.section).cited if n not in articles]
     return articles
 
 
