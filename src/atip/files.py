@@ -10,11 +10,9 @@ removes those whose process is gone (`stale_leftovers`), and never one still bei
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
 import re
 import signal
-import tempfile
 import time
 from pathlib import Path
 
@@ -173,6 +171,8 @@ def atomic_write_bytes(path: Path, data: bytes, *, public: bool = False) -> str:
     The file gets `file_mode(public=public)` whatever the umask.
     """
     path = Path(path)
+    import tempfile
+
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=temporary_prefix(path.name), suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as handle:
@@ -187,4 +187,6 @@ def atomic_write_bytes(path: Path, data: bytes, *, public: bool = False) -> str:
             os.unlink(tmp)
         raise
     sync_folder(path.parent)
+    import hashlib
+
     return hashlib.sha256(data).hexdigest()

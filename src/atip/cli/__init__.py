@@ -114,7 +114,7 @@ def choose_language(args: list[str]) -> None:
         i18n.set_language(i18n.DEFAULT)
         raise ValueError(_("ATIP_LANG must be fr or en")) from None
     if language is None:
-        from atip.register.settings import workspace_language
+        from atip.register.workspace_location import workspace_language
 
         language = workspace_language(_workspace_argument(args))
     i18n.set_language(language or i18n.DEFAULT)
@@ -153,7 +153,8 @@ class App:
     def settings(self) -> Any:
         """The workspace's settings (atip.config.Settings)."""
         if self._settings is None:
-            from atip.register.settings import find_workspace, load_settings
+            from atip.register.settings import load_settings
+            from atip.register.workspace_location import find_workspace
 
             self._settings = load_settings(find_workspace(self.workspace_option))
         return self._settings

@@ -21,7 +21,7 @@ def articles() -> None:
 def _library(app: App):  # type: ignore[no-untyped-def]
     from atip.errors import WorkspaceError
     from atip.law.articles import default_library
-    from atip.register.settings import find_workspace
+    from atip.register.workspace_location import find_workspace
 
     try:  # the packaged texts are readable without a workspace
         workspace = app.settings.workspace if app.workspace_option else find_workspace()

@@ -11,8 +11,8 @@ from pathlib import Path
 
 from atip.errors import InputError, WorkspaceError
 from atip.i18n import _
+from atip.register.workspace_location import CONFIG_NAME
 
-CONFIG_NAME = "atip.toml"
 DEFAULT_REVIEW_URL = (
     "www.cai.gouv.qc.ca/citoyens/recours-devant-la-commission/"
     "concernant-lacces-aux-documents-dorganismes-publics/"
@@ -256,29 +256,6 @@ def template_comments() -> dict[str, str]:
     return {key: _comment(text) for key, text in notes.items()}
 
 
-def find_workspace(explicit: Path | None = None, cwd: Path | None = None) -> Path:
-    """--workspace, then ATIP_WORKSPACE, then the nearest atip.toml upward from here."""
-    for given in (explicit, os.environ.get("ATIP_WORKSPACE") or None):
-        if given is not None:
-            path = Path(given).expanduser().resolve()
-            if not (path / CONFIG_NAME).is_file():
-                raise WorkspaceError(
-                    _("no {config} in {path}: run `atip init {path}` first").format(
-                        config=CONFIG_NAME, path=path
-                    )
-                )
-            return path
-    here = (cwd or Path.cwd()).resolve()
-    for folder in (here, *here.parents):
-        if (folder / CONFIG_NAME).is_file():
-            return folder
-    raise WorkspaceError(
-        _(
-            "no atip workspace here or above {folder}: run `atip init` or pass --workspace DIR"
-        ).format(folder=here)
-    )
-
-
 def load_settings(workspace: Path) -> Settings:
     """Read atip.toml of the workspace and the ATIP_* environment."""
     path = workspace / CONFIG_NAME
@@ -355,22 +332,6 @@ def _check_timezone(name: str, path: Path) -> None:
                 path=path, setting="[interface] timezone", name=name
             )
         ) from None
-
-
-def workspace_language(explicit: Path | None = None) -> str | None:
-    """The `[interface] language` of the workspace atip would use, if it names one it speaks.
-
-    Read before the command line is parsed, so that even help speaks it; any problem with the
-    workspace is left for the command itself to report.
-    """
-    try:
-        path = find_workspace(explicit) / CONFIG_NAME
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (WorkspaceError, OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
-        return None
-    section = raw.get("interface")
-    language = section.get("language") if isinstance(section, dict) else None
-    return language if language in ("fr", "en") else None
 
 
 def _proclaimed(table: object, path: Path) -> dict[date, str]:

@@ -9,8 +9,9 @@ from atip import files
 from atip.errors import WorkspaceError
 from atip.i18n import _
 from atip.register import db
-from atip.register.settings import CONFIG_NAME, load_settings, write_template
+from atip.register.settings import load_settings, write_template
 from atip.register.validation import check_field
+from atip.register.workspace_location import CONFIG_NAME
 
 
 def init_workspace(folder: Path, **profile: str) -> list[str]:
