@@ -6,7 +6,7 @@ never translated. The interface shows and accepts French words for them (atip.i1
 
 from __future__ import annotations
 
-from typing import Final, Literal
+from typing import Final, Literal, get_args
 
 RequestKind = Literal["documents", "personal", "rectification"]
 Outcome = Literal["granted", "partial", "refused", "not-held", "referred", "mixed"]
@@ -25,29 +25,11 @@ LetterKind = Literal[
     "withdrawal",
 ]
 
-REQUEST_KINDS: Final = ("documents", "personal", "rectification")
-OUTCOMES: Final = ("granted", "partial", "refused", "not-held", "referred", "mixed")
-STATUSES: Final = (
-    "open",
-    "extended",
-    "third-party",
-    "overdue",
-    "decided",
-    "closed",
-    "withdrawn",
-    "void",
-)
-LETTER_KINDS: Final = (
-    "acknowledgement",
-    "extension",
-    "decision",
-    "precision",
-    "referral",
-    "third-party-notice",
-    "third-party-decision",
-    "fees",
-    "withdrawal",
-)
+# The tuples of codes, in this order, from the types above: one copy of each list.
+REQUEST_KINDS: Final[tuple[str, ...]] = get_args(RequestKind)
+OUTCOMES: Final[tuple[str, ...]] = get_args(Outcome)
+STATUSES: Final[tuple[str, ...]] = get_args(Status)
+LETTER_KINDS: Final[tuple[str, ...]] = get_args(LetterKind)
 # Letters of one kind to several addressees are issued and journaled as KIND_RECIPIENT:
 # `third-party-notice_requester`, `third-party-notice_1` (the first third party recorded).
 RECIPIENT_SEPARATOR: Final = "_"
