@@ -6,6 +6,7 @@ never translated. The interface shows and accepts French words for them (atip.i1
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Final, Literal, get_args
 
 RequestKind = Literal["documents", "personal", "rectification"]
@@ -117,6 +118,7 @@ def fold(text: str) -> str:
     return "-".join(plain.lower().replace("_", " ").replace("-", " ").split())
 
 
+@lru_cache(maxsize=1024)
 def code_of(what: str, typed: str) -> str | None:
     """The code a clerk means by `typed` (an English code or a French word), or None."""
     wanted = fold(typed)

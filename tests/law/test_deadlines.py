@@ -468,3 +468,32 @@ def test_the_last_third_party_period_governs(parties, governing):
     from atip.law.deadlines import governing_third_party
 
     assert governing_third_party(facts, parties) == governing
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    received=st.dates(date(2019, 1, 1), date(2027, 12, 31)),
+    clarified=st.one_of(st.none(), st.integers(0, 30)),
+    extended=st.one_of(st.none(), st.integers(0, 30)),
+    notified=st.one_of(st.none(), st.integers(0, 25)),
+    decided=st.one_of(st.none(), st.integers(0, 90)),
+)
+def test_the_dates_are_the_same_without_the_sentences(
+    received, clarified, extended, notified, decided
+):
+    """An import or a recompute computes without `explain`: the dates must not change."""
+    later = lambda days: None if days is None else received + timedelta(days=days)  # noqa: E731
+    facts = Facts(
+        received_on=received,
+        clarified_on=later(clarified),
+        extended_on=later(extended),
+        third_party_notified_on=later(notified),
+        decided_on=later(decided),
+    )
+    try:
+        explained = compute(facts)
+    except RefusedError:
+        assume(False)
+    quiet = compute(facts, explaining=False)
+    assert replace(quiet, explain=explained.explain) == explained
+    assert quiet.explain == ()

@@ -215,8 +215,11 @@ def _moved(label: str, base: str, pe: PeriodEnd, article: str, calendar: Calenda
     ).format(others=separator.join(format(c) for c in others), **parts)
 
 
-def compute(facts: Facts, rules: Rules = _DEFAULT_RULES) -> Deadlines:
-    """Every date of a request, with the readings of the module docstring; refuses bad facts."""
+def compute(facts: Facts, rules: Rules = _DEFAULT_RULES, *, explaining: bool = True) -> Deadlines:
+    """Every date of a request, with the readings of the module docstring; refuses bad facts.
+
+    `explaining=False` skips the sentences (an import or a recompute of many requests stores
+    only the dates); the dates are the same."""
     check_facts(facts, rules)
     law = rules.law_calendar
     explain: list[str] = []
@@ -224,86 +227,104 @@ def compute(facts: Facts, rules: Rules = _DEFAULT_RULES) -> Deadlines:
     start = clock_start(facts, rules)
     cite = citations(facts.kind)
     if facts.clarified_on is None:
-        explain.append(
-            _(
-                "Clock starts on {start}, the date the request was received; the day of the "
-                "event is not counted ({article}: «dans les vingt jours qui suivent»)."
-            ).format(start=day(start), article=cite.time_limit)
-        )
+        if explaining:
+            explain.append(
+                _(
+                    "Clock starts on {start}, the date the request was received; the day of the "
+                    "event is not counted ({article}: «dans les vingt jours qui suivent»)."
+                ).format(start=day(start), article=cite.time_limit)
+            )
     elif start == facts.clarified_on:
-        explain.append(
-            _(
-                "Clock starts on {start}, the date the request was clarified (received "
-                "{received}; setting clarification_restarts_clock = true: a clarified request "
-                "is treated as received on that date); the day of the event is not counted."
-            ).format(start=day(start), received=day(facts.received_on))
-        )
+        if explaining:
+            explain.append(
+                _(
+                    "Clock starts on {start}, the date the request was clarified (received "
+                    "{received}; setting clarification_restarts_clock = true: a clarified request "
+                    "is treated as received on that date); the day of the event is not counted."
+                ).format(start=day(start), received=day(facts.received_on))
+            )
     else:
         why = (
             _("the clerk kept the clock (--keep-clock)")
             if facts.keep_clock
             else _("setting clarification_restarts_clock = false")
         )
-        explain.append(
-            _(
-                "Clock starts on {start}, the date the request was received, although it was "
-                "clarified on {clarified} ({why}); the day of the event is not counted."
-            ).format(start=day(start), clarified=day(facts.clarified_on), why=why)
-        )
-    explain.append(_("Calendar: {description}.").format(description=law.description))
+        if explaining:
+            explain.append(
+                _(
+                    "Clock starts on {start}, the date the request was received, although it was "
+                    "clarified on {clarified} ({why}); the day of the event is not counted."
+                ).format(start=day(start), clarified=day(facts.clarified_on), why=why)
+            )
+    if explaining:
+        explain.append(_("Calendar: {description}.").format(description=law.description))
 
     response = law.period_end(start, RESPONSE_DAYS)
     clock = _("clock start {start}")
-    explain.append(_moved(_("Response due"), clock, response, cite.response, law))
+    if explaining:
+        explain.append(_moved(_("Response due"), clock, response, cite.response, law))
 
     extended_pe = law.period_end(start, EXTENDED_DAYS)
     extended = facts.extended_on is not None and facts.extended_on <= response.due
-    explain.append(
-        _moved(
-            _("Extended due"),
-            clock,
-            extended_pe,
-            _(
-                "{article}: at most 10 more days, read as 30 days from the clock start, not 10 "
-                "days from a moved day 20"
-            ).format(article=cite.time_limit),
-            law,
+    if explaining:
+        explain.append(
+            _moved(
+                _("Extended due"),
+                clock,
+                extended_pe,
+                _(
+                    "{article}: at most 10 more days, read as 30 days from the clock start, not 10 "
+                    "days from a moved day 20"
+                ).format(article=cite.time_limit),
+                law,
+            )
         )
-    )
     if facts.extended_on is None:
-        explain.append(
-            _("No extension notice: the extended date is the latest an extension can reach.")
-        )
+        if explaining:
+            explain.append(
+                _("No extension notice: the extended date is the latest an extension can reach.")
+            )
     elif extended:
-        explain.append(
-            _(
-                "Extension notice sent on {sent}, on or before the response date {due}: the "
-                "extended date applies ({article})."
-            ).format(sent=day(facts.extended_on), due=day(response.due), article=cite.time_limit)
-        )
+        if explaining:
+            explain.append(
+                _(
+                    "Extension notice sent on {sent}, on or before the response date {due}: the "
+                    "extended date applies ({article})."
+                ).format(
+                    sent=day(facts.extended_on), due=day(response.due), article=cite.time_limit
+                )
+            )
     else:
-        explain.append(
-            _(
-                "Extension notice sent on {sent}, after the response date {due}: it does not "
-                "extend the time limit ({article})."
-            ).format(sent=day(facts.extended_on), due=day(response.due), article=cite.time_limit)
-        )
+        if explaining:
+            explain.append(
+                _(
+                    "Extension notice sent on {sent}, after the response date {due}: it does not "
+                    "extend the time limit ({article})."
+                ).format(
+                    sent=day(facts.extended_on), due=day(response.due), article=cite.time_limit
+                )
+            )
 
     observations_due: date | None = None
     third_party_due: date | None = None
     if facts.third_party_notified_on is not None:
         obs_pe = law.period_end(facts.third_party_notified_on, OBSERVATION_DAYS)
         observations_due = obs_pe.due
-        explain.append(
-            _moved(
-                _("Observations due"), _("third-party notice {start}"), obs_pe, "a. 49 al. 3", law
+        if explaining:
+            explain.append(
+                _moved(
+                    _("Observations due"),
+                    _("third-party notice {start}"),
+                    obs_pe,
+                    "a. 49 al. 3",
+                    law,
+                )
             )
-        )
         if facts.observations_on is not None and facts.observations_on <= observations_due:
             tp_pe = law.period_end(facts.observations_on, THIRD_PARTY_DECISION_DAYS)
             base = _("observations presented {start}")
         else:
-            if facts.observations_on is not None:
+            if facts.observations_on is not None and explaining:
                 explain.append(
                     _(
                         "Observations presented on {presented}, after their time limit {due}: "
@@ -314,29 +335,33 @@ def compute(facts: Facts, rules: Rules = _DEFAULT_RULES) -> Deadlines:
             tp_pe = law.period_end(observations_due, THIRD_PARTY_DECISION_DAYS)
             base = _("end of the observation period {start}")
         third_party_due = tp_pe.due
-        explain.append(_moved(_("Third-party decision due"), base, tp_pe, "a. 49 al. 4", law))
+        if explaining:
+            explain.append(_moved(_("Third-party decision due"), base, tp_pe, "a. 49 al. 4", law))
 
     if third_party_due is not None:
         decision_due = third_party_due
-        explain.append(
-            _("Decision due: {due}, the third-party date (a. 49 al. 4).").format(
-                due=day(decision_due)
+        if explaining:
+            explain.append(
+                _("Decision due: {due}, the third-party date (a. 49 al. 4).").format(
+                    due=day(decision_due)
+                )
             )
-        )
     elif extended:
         decision_due = extended_pe.due
-        explain.append(
-            _("Decision due: {due}, the extended date ({article}).").format(
-                due=day(decision_due), article=cite.time_limit
+        if explaining:
+            explain.append(
+                _("Decision due: {due}, the extended date ({article}).").format(
+                    due=day(decision_due), article=cite.time_limit
+                )
             )
-        )
     else:
         decision_due = response.due
-        explain.append(
-            _("Decision due: {due}, the response date ({article}).").format(
-                due=day(decision_due), article=cite.response
+        if explaining:
+            explain.append(
+                _("Decision due: {due}, the response date ({article}).").format(
+                    due=day(decision_due), article=cite.response
+                )
             )
-        )
 
     review_cal = rules.review_deadline_calendar
     if facts.decided_on is not None:
@@ -349,21 +374,23 @@ def compute(facts: Facts, rules: Rules = _DEFAULT_RULES) -> Deadlines:
         article = _("a. 135; review-body calendar, setting review_calendar = review-body")
     else:
         article = _("a. 135; law calendar, setting review_calendar = law")
-    explain.append(_moved(_("Review deadline"), base, review_pe, article, review_cal))
+    if explaining:
+        explain.append(_moved(_("Review deadline"), base, review_pe, article, review_cal))
 
     executory_on: date | None = None
     if facts.third_party_notified_on is not None and facts.decided_on is not None:
         exec_pe = law.period_end(facts.decided_on, EXECUTORY_DAYS)
         executory_on = exec_pe.due
-        explain.append(
-            _moved(
-                _("Executory (if the decision gives access)"),
-                _("decision mailed {start}"),
-                exec_pe,
-                "a. 49 al. 4",
-                law,
+        if explaining:
+            explain.append(
+                _moved(
+                    _("Executory (if the decision gives access)"),
+                    _("decision mailed {start}"),
+                    exec_pe,
+                    "a. 49 al. 4",
+                    law,
+                )
             )
-        )
 
     return Deadlines(
         clock_starts_on=start,
@@ -507,7 +534,9 @@ def governing_third_party(
     def ends(party: tuple[date, date | None]) -> tuple[date, date]:
         notified, observed = party
         due = compute(
-            replace(facts, third_party_notified_on=notified, observations_on=observed), rules
+            replace(facts, third_party_notified_on=notified, observations_on=observed),
+            rules,
+            explaining=False,
         ).third_party_due
         assert due is not None
         return due, notified

@@ -64,7 +64,7 @@ def facts_of(req: Request) -> deadlines.Facts:
 
 def computed_dates(facts: deadlines.Facts, rules: deadlines.Rules) -> dict[str, date | None]:
     """The stored columns computed from the facts."""
-    dates = deadlines.compute(facts, rules)
+    dates = deadlines.compute(facts, rules, explaining=False)
     return {name: getattr(dates, name) for name in COMPUTED}
 
 

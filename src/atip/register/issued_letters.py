@@ -77,7 +77,7 @@ def _observations_due(rules: deadlines.Rules, req: Request, party: ThirdParty) -
         third_party_notified_on=party.notified_on,
         observations_on=party.observations_on,
     )
-    return deadlines.compute(facts, rules).observations_due
+    return deadlines.compute(facts, rules, explaining=False).observations_due
 
 
 # The output folders whose interrupted issues and leftovers were cleared, by engine (one run).

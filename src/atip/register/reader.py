@@ -366,7 +366,7 @@ class AsOf:
                 base, [(p.notified_on, p.observations_on) for p in parties], self.rules
             )
         values["third_party_notified_on"], values["observations_on"] = notified, observed
-        dates = deadlines.compute(_with(base, notified, observed), self.rules)
+        dates = deadlines.compute(_with(base, notified, observed), self.rules, explaining=False)
         for name in COMPUTED:
             values[name] = getattr(dates, name)
         return SimpleNamespace(**values)
