@@ -291,31 +291,71 @@ def write_register(path: Path, rows: int, open_share: float, seed: int = 2024) -
 # --------------------------------------------------------------------------- benchmarks
 
 
-def bench_startup(work: Path, reps: int) -> list[Result]:
+FLOORS = ROOT / "bench" / "floors.py"
+
+
+def floor(database: str, *args: str) -> list[str]:
+    """The command line of a floor of bench/floors.py (issue 17): the same output, least work."""
+    return [PY, str(FLOORS), database, *args]
+
+
+def database_of(folder: Path, backend: Backend) -> str:
+    """What a floor connects to: the workspace's SQLite file, or the PostgreSQL URL."""
+    return backend.url or str(folder / "db" / "atip.sqlite")
+
+
+def output(cmd: list[str], env: dict[str, str], cwd: Path | None = None) -> str:
+    """What a command prints; a failure stops the benchmark."""
+    proc = subprocess.run(cmd, env=env, cwd=cwd, capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise SystemExit(f"failed ({proc.returncode}): {' '.join(cmd)}\n{proc.stderr}")
+    return proc.stdout
+
+
+def same_output(
+    ours: list[str], theirs: list[str], env: dict[str, str], cwd: Path, *, subset: bool = False
+) -> None:
+    """Stop unless atip and its floor print the same thing (`subset`: the floor's JSON keys)."""
+    a, b = output(ours, env, cwd), output(theirs, env, cwd)
+    if subset:
+        mine, floor_data = json.loads(a), json.loads(b)
+        a = json.dumps({key: mine[key] for key in floor_data}, sort_keys=True)
+        b = json.dumps(floor_data, sort_keys=True)
+    if a != b:
+        raise SystemExit(f"not the same output: {' '.join(ours[3:])} and its floor")
+
+
+def bench_startup(work: Path, reps: int, rows: int = 10_000) -> list[Result]:
     folder = work / "startup"
-    env = init_workspace(folder, Backend("sqlite"))
-    run_once(
-        atip("request", "new", "--received", "2024-05-17", "--requester", "J", "--subject", "s"),
-        env,
-    )
+    backend = Backend("sqlite")
+    env = init_workspace(folder, backend)
+    register = work / "startup.csv"
+    write_register(register, rows, 0.05, seed=10)
+    run_once(atip("request", "import", str(register)), env)
+    with register.open(encoding="utf-8") as handle:
+        ref = list(csv.reader(handle))[rows // 2][0]
+    show = atip("request", "show", ref, "--json", "--as-of", AS_OF)
+    show_floor = floor(database_of(folder, backend), "show", ref, AS_OF)
+    same_output(show, show_floor, env, folder)
     times = medians(
         {
             "click": [PY, "-c", "import click"],
             "help": atip("--help"),
-            "sqlmodel": [PY, "-c", "import sqlmodel"],
-            "show": atip("request", "show", "1"),
-            "show-json": atip("request", "show", "1", "--json"),
+            "floor": show_floor,
+            "show": atip("request", "show", ref, "--as-of", AS_OF),
+            "show-json": show,
         },
         env,
         reps,
         cwd=folder,
     )
-    sqlmodel = 'python -c "import sqlmodel"'
+    floor_label = "click + sqlite3 + the deadline engine, same JSON"
     return [
         compare("startup", "atip --help", times, "help", "click", 'python -c "import click"', 1.5),
-        compare("startup", "atip request show REF", times, "show", "sqlmodel", sqlmodel, 1.3),
-        compare("startup", "atip request show REF --json", times, "show-json", "sqlmodel",
-                sqlmodel, 1.3),
+        compare("startup", f"atip request show REF --json ({rows:,} register)", times,
+                "show-json", "floor", floor_label, 2.5),
+        compare("startup", f"atip request show REF ({rows:,} register)", times, "show", "floor",
+                floor_label, 2.5),
     ]  # fmt: skip
 
 
@@ -343,35 +383,37 @@ def bench_scale(
                 Result(section, f"request import ({rows:,} rows)", seconds, goal="< 10 s",
                        ok=seconds < 10, note=f"runs: {', '.join(f'{t:.2f}' for t in imports)}")
             )  # fmt: skip
+            database = database_of(folder, backend)
             commands = {
-                "sqlmodel": [PY, "-c", "import sqlmodel"],
                 "list": atip("request", "list", "--overdue", "--json", "--as-of", AS_OF),
-            }
-            if has_command("report"):
-                commands["deadlines"] = atip(
-                    "report", "deadlines", "--format", "json", "--as-of", AS_OF
-                )
-                commands["annual"] = atip("report", "annual", "--fiscal-year", FISCAL_YEAR)
-            # Every request, as a terminal table and as CSV (issue 16: the table within 1.5x).
-            commands["table"] = atip("request", "list", "--as-of", AS_OF)
-            commands["csv"] = atip("request", "list", "--csv", "--as-of", AS_OF)
+                "list-floor": floor(database, "overdue", AS_OF),
+                "deadlines": atip("report", "deadlines", "--format", "json", "--as-of", AS_OF),
+                "deadlines-floor": floor(database, "deadlines", AS_OF),
+                "annual": atip("report", "annual", "--fiscal-year", FISCAL_YEAR, "--format",
+                               "json", "--as-of", AS_OF),
+                "annual-floor": floor(database, "annual", FISCAL_YEAR, AS_OF),
+                # Every request, as a terminal table and as CSV (issue 16: within 1.5x).
+                "table": atip("request", "list", "--as-of", AS_OF),
+                "csv": atip("request", "list", "--csv", "--as-of", AS_OF),
+            }  # fmt: skip
+            for key in ("list", "deadlines", "annual"):
+                same_output(commands[key], commands[f"{key}-floor"], env, folder,
+                            subset=key == "annual")  # fmt: skip
             times = medians(commands, env, max(reps, 5), cwd=folder)
             shown = compare(section, f"request list, table ({rows:,} rows)", times, "table", "csv",
                             "request list --csv", 1.5)  # fmt: skip
             shown.note = "load average {:.2f} {:.2f} {:.2f}".format(*os.getloadavg())
             results.append(shown)
+            driver = "sqlite3" if backend_name == "sqlite" else "psycopg"
             names = {
-                "list": "request list --overdue --json",
-                "deadlines": "report deadlines --format json",
-                "annual": f"report annual --fiscal-year {FISCAL_YEAR}",
+                "list": ("request list --overdue --json", 2),
+                "deadlines": ("report deadlines --format json", 2),
+                "annual": (f"report annual --fiscal-year {FISCAL_YEAR} --format json", 1.5),
             }
-            for key, label in names.items():
-                if key not in times:
-                    results.append(Result(section, label, 0.0, note="command not available"))
-                    continue
+            for key, (label, goal) in names.items():
                 results.append(
-                    compare(section, label, times, key, "sqlmodel",
-                            'python -c "import sqlmodel"', 2)
+                    compare(section, label, times, key, f"{key}-floor",
+                            f"the same JSON via {driver} in Python", goal)
                 )  # fmt: skip
     return results
 

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
-from atip.register.db import HEAD
+from atip.register.sql import HEAD
 from tests.conftest import BACKENDS, Workspace, _workspace
 
 NEW = ("request", "new", "--requester", "R", "--subject", "s")

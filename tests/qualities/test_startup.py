@@ -21,6 +21,7 @@ SRC = str(Path(__file__).parents[2] / "src")
 RENDERING = ("weasyprint", "docxtpl", "docx", "matplotlib", "openpyxl")
 NEVER_FOR_READS = (*RENDERING, "babel", "rich", "alembic", "icalendar")
 DATABASE = ("sqlalchemy", "sqlmodel", "psycopg", "pydantic")
+ORM = ("sqlalchemy", "sqlmodel", "pydantic", "alembic")
 
 
 def _env(extra: dict[str, str] | None = None) -> dict[str, str]:
@@ -92,33 +93,69 @@ def test_a_group_help_loads_no_heavy_library(tmp_path: Path, group: str) -> None
 
 
 @pytest.fixture
-def one_request(sqlite_ws: Workspace) -> Workspace:
-    sqlite_ws.new("--received", "2024-05-17", "--requester", "Jeanne Exemple", "--subject", "s")
-    return sqlite_ws
+def one_request(ws: Workspace) -> Workspace:
+    ref = ws.new("--received", "2024-05-17", "--requester", "Jeanne Exemple", "--subject", "s")
+    ws.ok("request", "decide", ref, "--on", "2024-06-10", "--outcome", "granted")
+    ws.ok("request", "note", ref, "appel")
+    ws.new("--received", "2024-06-03", "--requester", "B", "--subject", "t")
+    return ws
 
 
-@pytest.mark.parametrize(
-    "args",
-    [
-        ["request", "show", "1", "--json"],
-        ["request", "show", "1"],
-        ["request", "list", "--json"],
-        ["request", "list", "--overdue", "--json", "--as-of", "2024-07-01"],
-        ["request", "list", "--csv"],
-        ["report", "deadlines", "--format", "json"],
-        ["report", "deadlines", "--format", "csv"],
-        ["report", "annual", "--fiscal-year", "2024-2025", "--format", "json"],
-    ],
-    ids=lambda a: "-".join(a).replace("--", ""),
-)
-def test_reading_commands_load_no_renderer_and_no_migrations(
+READS = [
+    ["request", "show", "1", "--json"],
+    ["request", "show", "1", "--journal"],
+    ["request", "show", "1"],
+    ["request", "history", "1"],
+    ["request", "list", "--json"],
+    ["request", "list", "--overdue", "--json", "--as-of", "2024-07-01"],
+    ["request", "list", "--search", "jeanne", "--json"],
+    ["request", "list", "--csv"],
+    ["report", "deadlines", "--format", "json"],
+    ["report", "deadlines", "--format", "csv"],
+    ["report", "annual", "--fiscal-year", "2024-2025", "--format", "json"],
+    ["report", "annual", "--fiscal-year", "2024-2025", "--format", "csv"],
+]
+
+
+@pytest.mark.parametrize("args", READS, ids=lambda a: "-".join(a).replace("--", ""))
+def test_reading_commands_load_neither_the_orm_nor_a_renderer(
     one_request: Workspace, args: list[str], tmp_path: Path
 ) -> None:
     env = _env({**one_request.env, "ATIP_WORKSPACE": str(one_request.path)})
     code, loaded = _loaded_after(args, env, tmp_path)
     assert code == 0
-    assert "sqlalchemy" in loaded  # the command did reach the database
-    assert loaded.isdisjoint(NEVER_FOR_READS), sorted(loaded & set(NEVER_FOR_READS))
+    driver = "sqlite3" if one_request.backend == "sqlite" else "psycopg"
+    assert driver in loaded  # the command did reach the database
+    assert loaded.isdisjoint({*NEVER_FOR_READS, *ORM}), sorted(loaded & {*NEVER_FOR_READS, *ORM})
+
+
+def test_articles_load_no_database_at_all(tmp_path: Path) -> None:
+    code, loaded = _loaded_after(["articles", "list", "--json"], _env(), tmp_path)
+    assert code == 0
+    assert loaded.isdisjoint({*NEVER_FOR_READS, *DATABASE, "sqlite3"}), sorted(
+        loaded & {*NEVER_FOR_READS, *DATABASE, "sqlite3"}
+    )
+
+
+def test_a_read_after_a_rule_change_takes_the_orm_path_first(
+    one_request: Workspace, tmp_path: Path
+) -> None:
+    """Control for the test above: a read whose stored dates are out of step with atip.toml
+    (a proclaimed day added) recomputes them through the ORM, then reads the new dates."""
+    env = _env({**one_request.env, "ATIP_WORKSPACE": str(one_request.path)})
+    before = json.loads(one_request.ok("request", "show", "2", "--json"))
+    assert before["response_due"] == "2024-06-25"  # 20 days after 2024-06-03 (a. 47)
+    config = one_request.path / "atip.toml"
+    config.write_text(
+        config.read_text(encoding="utf-8") + '\n[deadlines.proclaimed]\n"2024-06-25" = "Jour X"\n',
+        encoding="utf-8",
+    )
+    code, loaded = _loaded_after(["request", "show", "2", "--json"], env, tmp_path)
+    assert code == 0 and "sqlalchemy" in loaded
+    after = json.loads(one_request.ok("request", "show", "2", "--json"))
+    assert after["response_due"] == "2024-06-26"  # the day proclaimed closed moves it (I-16)
+    code, loaded = _loaded_after(["request", "show", "2", "--json"], env, tmp_path)
+    assert code == 0 and "sqlalchemy" not in loaded  # in step again: the read layer alone
 
 
 def test_writing_a_request_loads_no_renderer(one_request: Workspace, tmp_path: Path) -> None:

@@ -11,8 +11,8 @@ import pytest
 from click.testing import CliRunner
 
 from atip.cli import cli
-from atip.register.db import HEAD
 from atip.register.settings import load_settings
+from atip.register.sql import HEAD
 from atip.vocabulary import OUTCOMES, label
 from tests.conftest import Workspace
 

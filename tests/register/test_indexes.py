@@ -6,9 +6,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Engine, event, inspect
+import pytest
+from sqlalchemy import Engine, inspect
 
-from atip.register import db
+from atip.register import db, sql
 from atip.register.annual_counts import annual
 from atip.register.models import Request
 from atip.register.reader import Reader
@@ -36,38 +37,49 @@ def test_the_migrated_schema_has_the_indexes_of_the_models(ws: Workspace) -> Non
     assert {name: migrated.get(name) for name in modelled} == modelled
 
 
-def _plans(engine: Engine, run: Any) -> list[tuple[str, str]]:
-    """(statement, SQLite query plan) of each SELECT on `requests` that `run` makes."""
-    seen: list[tuple[str, Any]] = []
+def _plans(engine: Engine, run: Any, monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
+    """(statement, SQLite query plan) of each SELECT on `requests` that `run` makes through
+    the read layer."""
+    seen: list[tuple[str, dict[str, Any]]] = []
+    execute = sql.Connection._execute
 
-    def record(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
+    def record(self: sql.Connection, statement: str, params: dict[str, Any]) -> Any:
         if statement.lstrip().upper().startswith("SELECT") and "requests" in statement:
-            seen.append((statement, parameters))
+            seen.append((statement, params))
+        return execute(self, statement, params)
 
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        run()
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
+    monkeypatch.setattr(sql.Connection, "_execute", record)
+    run()
+    monkeypatch.undo()
     plans = []
     with engine.connect() as conn:
         for statement, parameters in seen:
-            rows = conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters).all()
+            values = {k: v.isoformat() if isinstance(v, date) else v for k, v in parameters.items()}
+            rows = conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", values).all()
             plans.append((statement, "\n".join(str(row[-1]) for row in rows)))
     return plans
 
 
-def test_the_annual_and_open_queries_use_the_indexes(sqlite_ws: Workspace) -> None:
+def test_the_annual_and_open_queries_use_the_indexes(
+    sqlite_ws: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
     sqlite_ws.new("--received", "2024-05-17", "--requester", "A", "--subject", "s")
     engine = db.open_engine(_url(sqlite_ws))
+    settings = load_settings(sqlite_ws.path)
+    reader = Reader(settings.database_url, settings)
+
+    def count() -> None:
+        with reader.connect() as conn:
+            annual(conn, "2024-2025", date(2025, 6, 30))
+
     try:
-        plans = _plans(engine, lambda: annual(engine, "2024-2025", date(2025, 6, 30)))
-        counts = [plan for statement, plan in plans if "count(requests.decided_on)" in statement]
+        plans = _plans(engine, count, monkeypatch)
+        counts = [plan for statement, plan in plans if "COUNT(decided_on)" in statement]
         assert counts and "COVERING INDEX ix_requests_annual" in counts[0], plans
-        reader = Reader(engine, load_settings(sqlite_ws.path))
-        plans = _plans(engine, lambda: reader.requests(date(2025, 6, 30), overdue=True))
+        day = date(2025, 6, 30)
+        plans = _plans(engine, lambda: reader.requests(day, overdue=True), monkeypatch)
         assert any("INDEX ix_requests_open" in plan for _s, plan in plans), plans
-        plans = _plans(engine, lambda: reader.requests(date(2025, 6, 30), in_review=True))
+        plans = _plans(engine, lambda: reader.requests(day, in_review=True), monkeypatch)
         assert any("INDEX ix_requests_in_review" in plan for _s, plan in plans), plans
     finally:
         engine.dispose()

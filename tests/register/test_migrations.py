@@ -9,7 +9,7 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import text
 
-from atip.register import db
+from atip.register import db, sql
 from atip.register.settings import load_settings
 from tests.conftest import Workspace
 
@@ -54,7 +54,7 @@ def test_a_register_of_schema_0001_is_upgraded_with_its_third_parties(ws: Worksp
     view = json.loads(ws.ok("request", "show", "7", "--json", "--as-of", "2024-09-30"))
     engine = db.make_engine(url)
     try:
-        assert db.schema_revision(engine) == db.HEAD
+        assert db.schema_revision(engine) == sql.HEAD
     finally:
         engine.dispose()
     assert [(p["notified_on"], p["observations_on"]) for p in view["third_parties"]] == [

@@ -15,9 +15,9 @@ from sqlalchemy import Engine, insert, select, text
 
 from atip.law import deadlines
 from atip.register import db
-from atip.register.facts import COMPUTED, computed_dates, rules_of
+from atip.register.facts import COMPUTED, PENDING_KEY, RULES_KEY, computed_dates, rules_of
 from atip.register.models import Request
-from atip.register.recompute import PENDING_KEY, RULES_KEY, Progress, recompute
+from atip.register.recompute import Progress, recompute
 from atip.register.settings import load_settings
 from tests.conftest import Workspace
 

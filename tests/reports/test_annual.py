@@ -278,15 +278,12 @@ def test_annual_pdf_with_many_articles_stays_within_two_pages(tmp_path: Path) ->
 
 
 def test_monthly_counts_start_in_april(year: Workspace) -> None:
-    from atip.register import db
+    from atip.register import sql
     from atip.register.annual_counts import monthly_received
 
     url = year.env.get("ATIP_DATABASE_URL") or f"sqlite:///{year.path / 'db' / 'atip.sqlite'}"
-    engine = db.open_engine(url)
-    try:
-        months = monthly_received(engine, FY)
-    finally:
-        engine.dispose()
+    with sql.connect(url) as conn:
+        months = monthly_received(conn, FY)
     # documents: April (b), May (c), June (d), August (e), January (h), February (f)
     assert months["documents"] == [1, 1, 1, 0, 1, 0, 0, 0, 0, 1, 1, 0]
     # personal: November (p2), March (p1 on the 31st, p3)

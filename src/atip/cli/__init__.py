@@ -170,16 +170,20 @@ class App:
     def engine(self) -> Any:
         """An engine on the workspace's database at the current schema."""
         if self._engine is None:
-            from atip.errors import DatabaseError
             from atip.register import db
 
-            path = self.settings.sqlite_path
-            if path is not None and not path.exists():
-                raise DatabaseError(
-                    _("no database at {path}: run `atip init` in the workspace").format(path=path)
-                )
+            self._require_database()
             self._engine = db.open_engine(self.settings.database_url)
         return self._engine
+
+    def _require_database(self) -> None:
+        from atip.errors import DatabaseError
+
+        path = self.settings.sqlite_path
+        if path is not None and not path.exists():
+            raise DatabaseError(
+                _("no database at {path}: run `atip init` in the workspace").format(path=path)
+            )
 
     def _synced_engine(self) -> Any:
         """The engine, once the stored dates are in step with atip.toml's deadline rules."""
@@ -206,7 +210,8 @@ class App:
         if self._reader is None:
             from atip.register.reader import Reader
 
-            self._reader = Reader(self._synced_engine(), self.settings)
+            self._require_database()
+            self._reader = Reader.open(self.settings, prepare=self._synced_engine)
         return self._reader
 
     def close(self) -> None:

@@ -111,7 +111,7 @@ def deadlines_report(
 
         # The workspace's id is stored on its first export, once the file is written: a
         # refused export leaves the database as it was.
-        engine = app.reader.engine
+        engine = app.engine  # the reader above brought the dates in step with atip.toml
         known = identity.workspace_id(engine)
         if known is not None:
             _emit(calendar(known), out)
@@ -198,8 +198,8 @@ def annual_report(
 
     _no_out_for_table(fmt, out)
     day = today(as_of)
-    engine = app.reader.engine  # through the reader: dates in step with atip.toml first
-    data = annual(engine, fiscal_year, day)
+    with app.reader.connect() as conn:  # the reader: dates in step with atip.toml first
+        data = annual(conn, fiscal_year, day)
     said = statements(app.settings)
     if fmt == "json":
         import json
@@ -234,9 +234,11 @@ def annual_report(
         from atip.reports.annual_pdf import annual_pdf
         from atip.resources import search_path
 
+        with app.reader.connect() as conn:
+            months = monthly_received(conn, fiscal_year)
         pdf = annual_pdf(
             data,
-            monthly_received(engine, fiscal_year),
+            months,
             app.settings.organisation,
             search_path("templates", app.settings.workspace),
             day,

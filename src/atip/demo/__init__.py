@@ -120,7 +120,7 @@ def build_demo(
     engine = open_engine(settings.database_url)
     try:
         register = Recorder(engine, settings, who="demo")
-        reader = Reader(engine, settings)
+        reader = Reader(settings.database_url, settings)
         today = today or clock.today(settings.timezone)
         for new, events in _sample(today):
             ref = register.create(new)

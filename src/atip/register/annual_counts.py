@@ -1,5 +1,6 @@
 """The annual statistics of the Règlement sur la diffusion (A-2.1, r. 2, a. 2), counted by SQL
-aggregates on the stored dates: no loop over requests in Python."""
+aggregates on the stored dates (through the read layer, `atip.register.sql`): no loop over
+requests in Python."""
 
 from __future__ import annotations
 
@@ -7,12 +8,9 @@ import re
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Engine, and_, case, extract, func, select
-from sqlmodel import col
-
 from atip.errors import InputError
 from atip.i18n import _
-from atip.register.models import Decision, Request
+from atip.register.sql import Connection
 from atip.vocabulary import REQUEST_KINDS as KINDS
 
 # Règlement sur la diffusion, a. 2, 1°: "acceptées, partiellement acceptées ou refusées".
@@ -43,100 +41,86 @@ def fiscal_year(label: str) -> tuple[date, date]:
     return date(start, 4, 1), date(start + 1, 3, 31)
 
 
-def _flag(condition: Any) -> Any:
-    """SUM(CASE WHEN condition THEN 1 ELSE 0 END): a count that both backends compute."""
-    return func.sum(case((condition, 1), else_=0))
+# A request counts in the fiscal year of its received date; a void entry (made in error) is in
+# no statistic.
+IN_YEAR = "received_on >= :first AND received_on <= :last AND voided_on IS NULL"
+# The delay bands compare the decision date with the stored dates: on or before `response_due`
+# (20 days, a. 47); after it and on or before `extended_due` (the latest date the 10-day
+# extension reaches, stored for every request); later. `deemed`: undecided after
+# `decision_due` as of the day (a. 52). Each SUM(CASE …) is a count both backends compute.
+COUNTS = f"""
+SELECT kind, COUNT(*), COUNT(decided_on),
+  SUM(CASE WHEN decided_on IS NOT NULL AND decided_on <= response_due THEN 1 ELSE 0 END),
+  SUM(CASE WHEN decided_on IS NOT NULL AND decided_on > response_due
+      AND decided_on <= extended_due THEN 1 ELSE 0 END),
+  SUM(CASE WHEN decided_on IS NOT NULL AND decided_on > extended_due THEN 1 ELSE 0 END),
+  SUM(CASE WHEN decided_on IS NULL AND withdrawn_on IS NULL AND decision_due < :as_of
+      THEN 1 ELSE 0 END),
+  SUM(CASE WHEN accommodation THEN 1 ELSE 0 END),
+  SUM(CASE WHEN review_filed_on IS NOT NULL THEN 1 ELSE 0 END),
+  SUM(CASE WHEN withdrawn_on IS NOT NULL AND decided_on IS NULL THEN 1 ELSE 0 END)
+FROM requests WHERE {IN_YEAR} GROUP BY kind"""
+OUTCOMES = f"""
+SELECT kind, outcome, COUNT(*) FROM requests
+WHERE {IN_YEAR} AND decided_on IS NOT NULL GROUP BY kind, outcome"""
+# Few distinct citation lists exist (53,54 / 53 / 1 …): grouped by the stored list, then split
+# here, the work in Python is per distinct list, not per request.
+ARTICLES = f"""
+SELECT kind, decisions.articles, COUNT(*) FROM requests
+JOIN decisions ON decisions.request_id = requests.id
+WHERE {IN_YEAR} AND decisions.articles != ''
+GROUP BY kind, decisions.articles"""
+VOID = """
+SELECT kind, COUNT(*) FROM requests
+WHERE received_on >= :first AND received_on <= :last AND voided_on IS NOT NULL GROUP BY kind"""
 
 
-def annual(engine: Engine, label: str, as_of: date) -> dict[str, Any]:
+def annual(conn: Connection, label: str, as_of: date) -> dict[str, Any]:
     """The year's statistics per kind, from aggregate SQL queries on stored dates."""
-    # A request counts in the fiscal year of its received date. The delay bands compare the
-    # decision date with the stored dates: on or before `response_due` (20 days, a. 47); after
-    # it and on or before `extended_due` (the latest date the 10-day extension reaches, stored
-    # for every request); later. `deemed_refusals`: undecided after `decision_due` as of
-    # `as_of` (a. 52). Nothing here loops over requests in Python.
     first, last = fiscal_year(label)
-    kind, received = col(Request.kind), col(Request.received_on)
-    decided_on, outcome = col(Request.decided_on), col(Request.outcome)
-    response_due, extended_due = col(Request.response_due), col(Request.extended_due)
-    # A void entry (made in error) is in no statistic.
-    in_year = and_(received >= first, received <= last, col(Request.voided_on).is_(None))
-    decided = decided_on.is_not(None)
-    withdrawn = col(Request.withdrawn_on).is_not(None)
-    counts = (
-        select(
-            kind,
-            func.count(),
-            func.count(decided_on),
-            _flag(and_(decided, decided_on <= response_due)),
-            _flag(and_(decided, decided_on > response_due, decided_on <= extended_due)),
-            _flag(and_(decided, decided_on > extended_due)),
-            _flag(and_(decided_on.is_(None), ~withdrawn, col(Request.decision_due) < as_of)),
-            _flag(col(Request.accommodation)),
-            _flag(col(Request.review_filed_on).is_not(None)),
-            _flag(and_(withdrawn, decided_on.is_(None))),
-        )
-        .where(in_year)
-        .group_by(kind)
-    )
-    outcomes = select(kind, outcome, func.count()).where(in_year, decided).group_by(kind, outcome)
-    # Few distinct citation lists exist (53,54 / 53 / 1 …): grouped by the stored list, then
-    # split here, the work in Python is per distinct list, not per request.
-    cited = col(Decision.articles)
-    articles = (
-        select(kind, cited, func.count())
-        .join(Decision, col(Decision.request_id) == col(Request.id))
-        .where(in_year, cited != "")
-        .group_by(kind, cited)
-    )
+    year = {"first": first, "last": last}
     report: dict[str, Any] = {"fiscal_year": label, **{k: empty_figures() for k in KINDS}}
-    with engine.connect() as conn:
-        for row in conn.execute(counts):
-            (
-                name,
-                n_received,
-                n_decided,
-                w20,
-                w30,
-                beyond,
-                deemed,
-                accommodations,
-                reviews,
-                n_withdrawn,
-            ) = row
-            if name not in report:
-                continue
-            report[name].update(
-                received=int(n_received),
-                decided=int(n_decided),
-                pending=int(n_received) - int(n_decided) - int(n_withdrawn or 0),
-                withdrawn=int(n_withdrawn or 0),
-                deemed_refusals=int(deemed or 0),
-                within_20_days=int(w20 or 0),
-                within_30_days=int(w30 or 0),
-                beyond_30_days=int(beyond or 0),
-                accommodations=int(accommodations or 0),
-                reviews=int(reviews or 0),
-            )
-        for name, result, n in conn.execute(outcomes):
-            if name in report:
-                report[name]["outcomes"][OUTCOME_GROUPS.get(result or "", "other")] += int(n)
-                if result in OTHER_BREAKDOWN:
-                    report[name]["other_breakdown"][OTHER_BREAKDOWN[result]] += int(n)
-        void = (
-            select(kind, func.count())
-            .where(received >= first, received <= last, col(Request.voided_on).is_not(None))
-            .group_by(kind)
+    for row in conn.tuples(COUNTS, as_of=as_of, **year):
+        (
+            name,
+            n_received,
+            n_decided,
+            w20,
+            w30,
+            beyond,
+            deemed,
+            accommodations,
+            reviews,
+            n_withdrawn,
+        ) = row
+        if name not in report:
+            continue
+        report[name].update(
+            received=int(n_received),
+            decided=int(n_decided),
+            pending=int(n_received) - int(n_decided) - int(n_withdrawn or 0),
+            withdrawn=int(n_withdrawn or 0),
+            deemed_refusals=int(deemed or 0),
+            within_20_days=int(w20 or 0),
+            within_30_days=int(w30 or 0),
+            beyond_30_days=int(beyond or 0),
+            accommodations=int(accommodations or 0),
+            reviews=int(reviews or 0),
         )
-        for name, n in conn.execute(void):
-            if name in report:
-                report[name]["void"] = int(n)
-        for name, numbers, n in conn.execute(articles):
-            if name not in report:
-                continue
-            table = report[name]["articles"]
-            for number in {a.strip() for a in numbers.split(",") if a.strip()}:
-                table[number] = table.get(number, 0) + int(n)
+    for name, result, n in conn.tuples(OUTCOMES, **year):
+        if name in report:
+            report[name]["outcomes"][OUTCOME_GROUPS.get(result or "", "other")] += int(n)
+            if result in OTHER_BREAKDOWN:
+                report[name]["other_breakdown"][OTHER_BREAKDOWN[result]] += int(n)
+    for name, n in conn.tuples(VOID, **year):
+        if name in report:
+            report[name]["void"] = int(n)
+    for name, numbers, n in conn.tuples(ARTICLES, **year):
+        if name not in report:
+            continue
+        table = report[name]["articles"]
+        for number in {a.strip() for a in numbers.split(",") if a.strip()}:
+            table[number] = table.get(number, 0) + int(n)
     for name in KINDS:
         table = report[name]["articles"]
         report[name]["articles"] = dict(sorted(table.items(), key=lambda kv: article_key(kv[0])))
@@ -169,19 +153,13 @@ def empty_figures() -> dict[str, Any]:
     }
 
 
-def monthly_received(engine: Engine, label: str) -> dict[str, list[int]]:
+def monthly_received(conn: Connection, label: str) -> dict[str, list[int]]:
     """Requests received per month of the fiscal year (April first), per kind."""
     first, last = fiscal_year(label)
-    received = col(Request.received_on)
-    month = extract("month", received)
-    query = (
-        select(col(Request.kind), month, func.count())
-        .where(received >= first, received <= last, col(Request.voided_on).is_(None))
-        .group_by(col(Request.kind), month)
-    )
+    month = conn.month_of("received_on")
+    query = f"SELECT kind, {month}, COUNT(*) FROM requests WHERE {IN_YEAR} GROUP BY kind, {month}"
     months = {kind: [0] * 12 for kind in KINDS}
-    with engine.connect() as conn:
-        for name, number, n in conn.execute(query):
-            if name in months:
-                months[name][(int(number) - 4) % 12] += int(n)
+    for name, number, n in conn.tuples(query, first=first, last=last):
+        if name in months:
+            months[name][(int(number) - 4) % 12] += int(n)
     return months

@@ -11,7 +11,7 @@ from typing import Any
 from atip import files
 from atip.errors import DatabaseError, RefusedError
 from atip.i18n import _
-from atip.register import db
+from atip.register import sql
 from atip.register.settings import Settings
 
 
@@ -84,7 +84,7 @@ def _publish_new(tmp: Path, dest: Path) -> None:
 
 def _copy_sqlite(source: Path, target: Path) -> int:
     """Online backup (sqlite3 backup API), then a quick check of the copy; its request count."""
-    timeout = db.BUSY_TIMEOUT_MS / 1000
+    timeout = sql.BUSY_TIMEOUT_MS / 1000
     # Read-only URI: a backup never creates or changes the source.
     src = sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro", uri=True, timeout=timeout)
     dst = sqlite3.connect(target, timeout=timeout)

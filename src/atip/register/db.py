@@ -14,11 +14,11 @@ from sqlmodel import Session
 
 from atip.errors import DatabaseError, InputError
 from atip.i18n import _
+from atip.register.sql import BUSY_TIMEOUT_MS, HEAD, SCHEMA_REVISIONS, damaged_problem
+from atip.register.sql import damaged as _damaged
+from atip.register.sql import first_line as _first_line
+from atip.register.sql import safe_url as _safe
 
-# The migrations shipped in atip/migrations/versions, oldest first; the last one is the head.
-SCHEMA_REVISIONS = ("0001", "0002", "0003", "0004")
-HEAD = SCHEMA_REVISIONS[-1]
-BUSY_TIMEOUT_MS = 30_000
 WRITE_OPTION = "atip_write"  # execution option marking a write transaction (see transaction)
 
 
@@ -69,15 +69,6 @@ def _create_private_file(path: Path) -> None:
         os.close(fd)
 
 
-def _safe(url: str) -> str:
-    """The URL without its password, for messages."""
-    if "@" in url and "://" in url:
-        scheme, rest = url.split("://", 1)
-        creds, host = rest.rsplit("@", 1)
-        return f"{scheme}://{creds.split(':', 1)[0]}:***@{host}" if ":" in creds else url
-    return url
-
-
 def schema_revision(engine: Engine) -> str | None:
     """The migration the database is at, or None when it has no atip schema."""
     try:
@@ -96,11 +87,6 @@ def schema_revision(engine: Engine) -> str | None:
     return row[0] if row else None
 
 
-def _damaged(exc: Exception) -> bool:
-    text_ = _first_line(exc).lower()
-    return "not a database" in text_ or "malformed" in text_ or "encrypted" in text_
-
-
 def database_problem(exc: Exception) -> InputError:
     """One specific line, exit 2, for what the database refused or could not read; only the
     driver's first line, never the statement or its values (personal information)."""
@@ -109,17 +95,8 @@ def database_problem(exc: Exception) -> InputError:
             _("a value does not fit the database: {error}").format(error=_first_line(exc))
         )
     if _damaged(exc) or isinstance(exc, SQLAlchemyDatabaseError):
-        return InputError(
-            _(
-                "the database is damaged or is not an atip database ({error}): restore it from "
-                "a backup, or check [database] url"
-            ).format(error=_first_line(exc))
-        )
+        return damaged_problem(exc)
     return InputError(_("database error: {error}").format(error=_first_line(exc)))
-
-
-def _first_line(exc: Exception) -> str:
-    return str(getattr(exc, "orig", exc)).strip().splitlines()[0]
 
 
 def upgrade(engine: Engine) -> tuple[str | None, str]:

@@ -6,13 +6,19 @@ import hashlib
 import json
 from dataclasses import replace
 from datetime import date
-from typing import Literal, cast
-
-from sqlmodel import Session, col, select
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 from atip.law import deadlines
-from atip.register.models import Request, ThirdParty
 from atip.register.settings import Settings
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from atip.register.models import Request, ThirdParty
+
+RULES_KEY = "deadline_rules"  # the fingerprint of the rules the stored dates follow
+INPUTS_KEY = "deadline_rules_inputs"  # those rules' inputs (JSON), to know what changed
+PENDING_KEY = "deadline_rules_pending"  # the inputs a recompute under way is moving to
 
 # The columns of `requests` that atip.law.deadlines computes from the facts.
 COMPUTED = (
@@ -48,6 +54,16 @@ def rules_fingerprint(rules: deadlines.Rules) -> str:
     return hashlib.sha256(json.dumps(data).encode()).hexdigest()[:16]
 
 
+def rules_inputs(rules: deadlines.Rules) -> dict[str, Any]:
+    """The rule inputs of atip.toml as stored in `meta` (JSON), days as ISO dates."""
+    return {
+        "saturdays_closed": rules.saturdays_closed,
+        "clarification_restarts_clock": rules.clarification_restarts_clock,
+        "review_calendar": rules.review_calendar,
+        "proclaimed": sorted(d.isoformat() for d in rules.proclaimed),
+    }
+
+
 def facts_of(req: Request) -> deadlines.Facts:
     """The rule inputs recorded on a request."""
     return deadlines.Facts(
@@ -79,6 +95,10 @@ def check_new_facts(facts: deadlines.Facts, rules: deadlines.Rules) -> None:
 
 def third_parties_of(session: Session, request_id: int | None) -> list[ThirdParty]:
     """The third parties notified about a request, in the order they were recorded."""
+    from sqlmodel import col, select
+
+    from atip.register.models import ThirdParty
+
     query = (
         select(ThirdParty)
         .where(ThirdParty.request_id == request_id)

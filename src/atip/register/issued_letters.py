@@ -221,9 +221,11 @@ def due_letters(engine: Engine) -> list[tuple[str, str, bool]]:
     the fee estimate when one is recorded (not waived); the withdrawal when withdrawn.
     """
     from atip.register.reader import letters_to_reissue
+    from atip.register.sql import of_session
 
     due: list[tuple[str, str, bool]] = []
     with Session(engine) as session:
+        conn = of_session(session)
         issued = set(
             session.exec(
                 select(IssuedLetter.request_id, IssuedLetter.kind).where(
@@ -255,7 +257,7 @@ def due_letters(engine: Engine) -> list[tuple[str, str, bool]]:
                 wanted.append("fees")
             if req.withdrawn_on is not None:
                 wanted.append("withdrawal")
-            again = set(letters_to_reissue(session, req)) if issued else set()
+            again = set(letters_to_reissue(conn, req)) if issued else set()
             for kind in wanted:
                 if (req.id, kind) not in issued:
                     due.append((req.reference, kind, False))

@@ -3,33 +3,20 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import Engine, and_, case, false, func, or_
-from sqlmodel import Session, col, select
-
 from atip.errors import NotFoundError
 from atip.i18n import _, day
 from atip.law import deadlines
 from atip.law.status import status_of
-from atip.register.annexes import Section
-from atip.register.facts import COMPUTED, facts_of, rules_of, third_parties_of
-from atip.register.models import (
-    Decision,
-    Event,
-    Fees,
-    IssuedLetter,
-    Request,
-    Requester,
-    ThirdParty,
-)
-from atip.register.recorder import annex_rows, decision_articles
-from atip.register.references import request_by_reference
+from atip.register import sql
+from atip.register.facts import COMPUTED, facts_of, rules_of
 from atip.register.settings import Settings
+from atip.register.sql import Connection, columns, placeholders
 from atip.vocabulary import GIVES_ACCESS, fold
 
 RequestView = dict[str, Any]
@@ -48,22 +35,37 @@ DATED_FACTS = (
 
 
 class Reader:
-    """The reads of one workspace's register."""
+    """The reads of one workspace's register, through the read layer (`atip.register.sql`)."""
 
-    def __init__(self, engine: Engine, settings: Settings) -> None:
-        self.engine = engine
+    def __init__(self, database_url: str, settings: Settings) -> None:
+        self.database_url = database_url
         self.settings = settings
         self.rules = rules_of(settings)
 
+    @classmethod
+    def open(cls, settings: Settings, prepare: Callable[[], object]) -> Reader:
+        """The reader of a workspace; `prepare` first (the ORM's path: a schema upgrade, a
+        recompute after a rule change) when the database is not in step with atip.toml."""
+        reader = cls(settings.database_url, settings)
+        with reader.connect() as conn:
+            ready = sql.in_step(conn, reader.rules)
+        if not ready:
+            prepare()
+        return reader
+
+    def connect(self) -> Any:
+        """A read connection (a context manager giving an `atip.register.sql.Connection`)."""
+        return sql.connect(self.database_url)
+
     def require(self, reference: str) -> None:
         """NotFoundError unless the reference exists."""
-        with Session(self.engine) as session:
-            request_by_reference(session, reference)
+        with self.connect() as conn:
+            request_by_reference(conn, reference)
 
     def show(self, reference: str, as_of: date) -> RequestView:
         """Everything about one request, as `request show --json` prints it."""
-        with Session(self.engine) as session:
-            stored = request_by_reference(session, reference)
+        with self.connect() as conn:
+            stored = request_by_reference(conn, reference)
             if stored.received_on > as_of:
                 raise NotFoundError(
                     _("request {reference} was received on {received}, after {day}").format(
@@ -71,24 +73,36 @@ class Reader:
                     )
                 )
             history = AsOf(as_of, self.rules)
-            parties = third_parties_of(session, stored.id)
+            parties = _parties_of(conn, [stored.id]).get(stored.id, [])
             if history.changes(stored):
                 history.parties = {stored.id: parties}
-                history.revisions = _revisions(session, [stored.id])
+                history.revisions = _revisions(conn, [stored.id])
             req: Any = history.request(stored)
-            requester = session.get(Requester, req.id)
-            decision = session.get(Decision, req.id) if req.decided_on is not None else None
+            requester = conn.first(
+                f"SELECT {columns('requesters')} FROM requesters WHERE request_id = :id", id=req.id
+            )
+            decision = None
+            if req.decided_on is not None:
+                decision = conn.first(
+                    f"SELECT {columns('decisions')} FROM decisions WHERE request_id = :id",
+                    id=req.id,
+                )
+            fees = conn.first(
+                f"SELECT {columns('fees')} FROM fees WHERE request_id = :id", id=req.id
+            )
             view = self.view(req, as_of, explain=True)
             view["requester"] = _requester_view(requester)
-            view["articles"] = decision_articles(decision)
+            view["articles"] = (
+                decision.articles.split(",") if decision and decision.articles else []
+            )
             view["links"] = json.loads(decision.links) if decision else []
-            view["notes"] = _notes(session, req.id)  # notes: what was said, not facts
+            view["notes"] = _notes(conn, req.id)  # notes: what was said, not facts
             view["third_parties"] = self._third_parties(req, history.known_parties(parties))
-            view["fees"] = _fees(history.fees(session.get(Fees, req.id)))
-            view["letters_to_reissue"] = letters_to_reissue(session, req)
+            view["fees"] = _fees(history.fees(fees))
+            view["letters_to_reissue"] = letters_to_reissue(conn, req)
             return view
 
-    def view(self, req: Request, as_of: date, *, explain: bool = False) -> RequestView:
+    def view(self, req: Any, as_of: date, *, explain: bool = False) -> RequestView:
         """The JSON object of one request."""
         status = status_of(req, as_of)
         left = (req.decision_due - as_of).days
@@ -151,79 +165,65 @@ class Reader:
         # dated after it (a decision, an extension, a withdrawal…) are ignored (`AsOf`). The
         # query selects on the stored dates, widened to every request with a fact after
         # `as_of`, whose dates are computed again here and the filters applied again.
-        with Session(self.engine) as session:
-            latest = (
-                session.connection()
-                .execute(
-                    # one pass over the table (CASE, not WHERE: no index lookup per row)
-                    select(
-                        *(
-                            func.max(
-                                case(
-                                    (col(Request.received_on) <= as_of, col(getattr(Request, name)))
-                                )
-                            )
-                            for name in DATED_FACTS
-                        )
-                    )
+        params: dict[str, Any] = {"as_of": as_of}
+        with self.connect() as conn:
+            # one pass over the table (CASE, not WHERE: no index lookup per row)
+            latest = conn.all(
+                "SELECT "
+                + ", ".join(
+                    f"MAX(CASE WHEN received_on <= :as_of THEN {name} END) AS {name}"
+                    for name in DATED_FACTS
                 )
-                .one()
+                + " FROM requests",
+                **params,
+            )[0]
+            # a fact after the day (seldom: atip refuses events after today): widen the query
+            later = any(
+                getattr(latest, name) is not None and getattr(latest, name) > as_of
+                for name in DATED_FACTS
             )
-        # a fact after the day (seldom: atip refuses events after today): widen the query
-        if any(d is not None and d > as_of for d in latest):
-            later: Any = or_(*(col(getattr(Request, name)) > as_of for name in DATED_FACTS))
-        else:
-            later = false()
-        query = select(Request).where(col(Request.received_on) <= as_of)
-        if status == "void":
-            query = query.where(col(Request.voided_on).is_not(None))
-        else:
-            query = query.where(col(Request.voided_on).is_(None))
-        running = open_only or overdue or due_within is not None
-        horizon = date.fromordinal(as_of.toordinal() + (due_within or 0))
-        if running:
-            stored: list[Any] = [
-                col(Request.decided_on).is_(None),
-                col(Request.withdrawn_on).is_(None),
-            ]
-            if overdue and due_within is not None:
-                stored.append(col(Request.decision_due) <= horizon)
-            elif overdue:
-                stored.append(col(Request.decision_due) < as_of)
-            elif due_within is not None:
-                stored += [col(Request.decision_due) >= as_of, col(Request.decision_due) <= horizon]
-            query = query.where(or_(and_(*stored), later))
-        if in_review:
-            query = query.where(
-                or_(
-                    and_(
-                        col(Request.decided_on).is_not(None),
-                        col(Request.review_filed_on).is_(None),
-                        col(Request.withdrawn_on).is_(None),
-                        col(Request.review_deadline) >= as_of,
-                    ),
-                    later,
+            widen = " OR ".join(f"{name} > :as_of" for name in DATED_FACTS) if later else ""
+            where = ["received_on <= :as_of"]
+            where.append("voided_on IS NOT NULL" if status == "void" else "voided_on IS NULL")
+            running = open_only or overdue or due_within is not None
+            horizon = date.fromordinal(as_of.toordinal() + (due_within or 0))
+            params["horizon"] = horizon
+            if running:
+                stored = ["decided_on IS NULL", "withdrawn_on IS NULL"]
+                if overdue and due_within is not None:
+                    stored.append("decision_due <= :horizon")
+                elif overdue:
+                    stored.append("decision_due < :as_of")
+                elif due_within is not None:
+                    stored += ["decision_due >= :as_of", "decision_due <= :horizon"]
+                where.append(_either(" AND ".join(stored), widen))
+            if in_review:
+                reviewing = (
+                    "decided_on IS NOT NULL AND review_filed_on IS NULL AND withdrawn_on IS NULL"
+                    " AND review_deadline >= :as_of"
                 )
+                where.append(_either(reviewing, widen))
+            if kind is not None:
+                where.append("kind = :kind")
+                params["kind"] = kind
+            if clerk is not None:
+                where.append("LOWER(clerk) = :clerk")
+                params["clerk"] = clerk.strip().lower()
+            # running time limits first (late first, then due soonest), ended files after them
+            query = (
+                f"SELECT {columns('requests')} FROM requests WHERE {' AND '.join(where)}"
+                " ORDER BY (decided_on IS NOT NULL OR withdrawn_on IS NOT NULL),"
+                " decision_due, reference"
             )
-        if kind is not None:
-            query = query.where(Request.kind == kind)
-        if clerk is not None:
-            query = query.where(func.lower(col(Request.clerk)) == clerk.strip().lower())
-        # running time limits first (late first, then due soonest), ended files after them
-        ended = or_(col(Request.decided_on).is_not(None), col(Request.withdrawn_on).is_not(None))
-        query = query.order_by(ended, col(Request.decision_due), Request.reference)
-        history = AsOf(as_of, self.rules)
-        with Session(self.engine) as session:
-            # Plain rows through the Core connection, not ORM objects: a list may hold
-            # thousands of requests, and a view reads the same attribute names from either.
-            rows: list[Any] = list(session.connection().execute(query).all())
+            history = AsOf(as_of, self.rules)
+            rows: list[Any] = conn.all(query, **params)
             changed = [row.id for row in rows if history.changes(row)]
             if changed:
-                history.parties = _parties_of(session, changed)
-                history.revisions = _revisions(session, changed)
+                history.parties = _parties_of(conn, changed)
+                history.revisions = _revisions(conn, changed)
                 rows = [history.request(row) for row in rows]
             if search:
-                rows = _matching(session, rows, search)
+                rows = _matching(conn, rows, search)
         if changed:
             rows = _as_of_filter(rows, as_of, running, overdue, due_within, horizon, in_review)
         views = [self.view(req, as_of) for req in rows]
@@ -233,35 +233,40 @@ class Reader:
 
     def journal(self, reference: str) -> list[dict[str, str | None]]:
         """The events of one request, oldest first."""
-        with Session(self.engine) as session:
-            req = request_by_reference(session, reference)
-            events = session.exec(
-                select(Event).where(Event.request_id == req.id).order_by(col(Event.id))
+        with self.connect() as conn:
+            req = request_by_reference(conn, reference)
+            events = conn.all(
+                f"SELECT {columns('events')} FROM events WHERE request_id = :id ORDER BY id",
+                id=req.id,
             )
-            return [
-                {
-                    "at": e.at.isoformat(timespec="seconds"),
-                    "actor": e.actor,
-                    "action": e.action,
-                    "field": e.field,
-                    "old": e.old,
-                    "new": e.new,
-                    "why": e.why,
-                }
-                for e in events
-            ]
+        return [
+            {
+                "at": e.at.isoformat(timespec="seconds"),
+                "actor": e.actor,
+                "action": e.action,
+                "field": e.field,
+                "old": e.old,
+                "new": e.new,
+                "why": e.why,
+            }
+            for e in events
+        ]
 
-    def annexes(self, reference: str) -> list[Section]:
-        """The data sections of a request, in order."""
-        with Session(self.engine) as session:
-            req = request_by_reference(session, reference)
-            assert req.id is not None
-            return [Section.from_json(a.section) for a in annex_rows(session, req.id)]
+    def annexes(self, reference: str) -> list[Any]:
+        """The data sections of a request, in order (`atip.register.annexes.Section`)."""
+        from atip.register.annexes import Section
+
+        with self.connect() as conn:
+            req = request_by_reference(conn, reference)
+            rows = conn.all(
+                "SELECT section FROM annexes WHERE request_id = :id ORDER BY position", id=req.id
+            )
+        return [Section.from_json(row.section) for row in rows]
 
     def count(self) -> int:
         """How many requests the register holds."""
-        with Session(self.engine) as session:
-            return int(session.exec(select(func.count(col(Request.id)))).one())
+        with self.connect() as conn:
+            return int(conn.tuples("SELECT COUNT(id) FROM requests")[0][0])
 
     def _third_parties(self, req: Any, parties: list[Any]) -> list[dict[str, Any]]:
         out = []
@@ -328,7 +333,7 @@ class AsOf:
             out.append(party)
         return out
 
-    def fees(self, fees: Fees | None) -> Any:
+    def fees(self, fees: Any) -> Any:
         """The fees as they stood: no estimate sent after the day, no payment after it."""
         if fees is None or (fees.estimated_on is not None and fees.estimated_on > self.as_of):
             return None
@@ -406,45 +411,55 @@ def _with(base: deadlines.Facts, notified: date | None, observed: date | None) -
 
 
 def _fields(obj: Any) -> dict[str, Any]:
-    """The columns of a Core row, an ORM object or a namespace, as a dict."""
-    mapping = getattr(obj, "_mapping", None)
-    if mapping is not None:
-        return dict(mapping)
+    """The columns of a row of the read layer or of an ORM object, as a dict."""
     if isinstance(obj, SimpleNamespace):
         return dict(vars(obj))
     return {name: getattr(obj, name) for name in type(obj).model_fields}
 
 
-def _parties_of(session: Session, ids: list[Any]) -> dict[Any, list[Any]]:
+def _either(stored: str, widen: str) -> str:
+    """`stored`, or any request with a fact after the day when `widen` is set."""
+    return f"(({stored}) OR {widen})" if widen else f"({stored})"
+
+
+def request_by_reference(conn: Connection, reference: str) -> Any:
+    """The request with this reference, or NotFoundError."""
+    req = conn.first(
+        f"SELECT {columns('requests')} FROM requests WHERE reference = :reference",
+        reference=reference,
+    )
+    if req is None:
+        raise NotFoundError(_("unknown reference {reference!r}").format(reference=reference))
+    return req
+
+
+def _parties_of(conn: Connection, ids: list[Any]) -> dict[Any, list[Any]]:
     """The third parties of these requests, in their recorded order."""
     parties: dict[Any, list[Any]] = {}
     for start in range(0, len(ids), 500):
+        listed, params = placeholders("id", ids[start : start + 500])
         query = (
-            select(ThirdParty)
-            .where(col(ThirdParty.request_id).in_(ids[start : start + 500]))
-            .order_by(col(ThirdParty.request_id), col(ThirdParty.position))
+            f"SELECT {columns('third_parties')} FROM third_parties"
+            f" WHERE request_id IN ({listed}) ORDER BY request_id, position"
         )
-        for party in session.exec(query):
+        for party in conn.all(query, **params):
             parties.setdefault(party.request_id, []).append(party)
     return parties
 
 
 def _revisions(
-    session: Session, ids: list[Any]
+    conn: Connection, ids: list[Any]
 ) -> dict[Any, list[tuple[str, str | None, str | None]]]:
     """The journaled changes of decision date and outcome by a revision, oldest first."""
     out: dict[Any, list[tuple[str, str | None, str | None]]] = {}
     for start in range(0, len(ids), 500):
+        listed, params = placeholders("id", ids[start : start + 500])
         query = (
-            select(Event.request_id, Event.field, Event.old, Event.new)
-            .where(
-                col(Event.request_id).in_(ids[start : start + 500]),
-                Event.action == "revised",
-                col(Event.field).in_(("decided_on", "outcome")),
-            )
-            .order_by(col(Event.id))
+            "SELECT request_id, field, old, new FROM events"
+            f" WHERE request_id IN ({listed}) AND action = 'revised'"
+            " AND field IN ('decided_on', 'outcome') ORDER BY id"
         )
-        for request_id, field_name, old, new in session.exec(query):
+        for request_id, field_name, old, new in conn.tuples(query, **params):
             out.setdefault(request_id, []).append((field_name or "", old, new))
     return out
 
@@ -490,26 +505,30 @@ def _as_of_filter(
     return kept
 
 
-def letters_to_reissue(session: Session, req: Request) -> list[str]:
+def letters_to_reissue(conn: Connection, req: Any) -> list[str]:
     """The kinds of letter issued before a correction, cancellation or revision of the file,
     and not issued again since: each may show a value that is no longer true."""
-    last_change = session.exec(
-        select(func.max(col(Event.at))).where(
-            Event.request_id == req.id, col(Event.action).in_(AMENDING)
-        )
-    ).one()
+    listed, params = placeholders("action", AMENDING)
+    last_change = conn.first(
+        f"SELECT MAX(at) AS at FROM events WHERE request_id = :id AND action IN ({listed})",
+        id=req.id,
+        **params,
+    ).at
     if last_change is None:
         return []
-    issued = session.exec(
-        select(IssuedLetter.kind, func.max(col(IssuedLetter.issued_at)))
-        .where(IssuedLetter.request_id == req.id, col(IssuedLetter.published).is_(False))
-        .group_by(IssuedLetter.kind)
-    ).all()
+    issued = conn.all(
+        "SELECT kind, MAX(issued_at) AS issued_at FROM letters"
+        " WHERE request_id = :id AND published = :published GROUP BY kind",
+        id=req.id,
+        published=False,
+    )
     still = {"acknowledgement": True, "extension": req.extended_on is not None}
     return sorted(
-        kind
-        for kind, at in issued
-        if at is not None and _naive(at) < _naive(last_change) and still.get(kind, True)
+        row.kind
+        for row in issued
+        if row.issued_at is not None
+        and _naive(row.issued_at) < _naive(last_change)
+        and still.get(row.kind, True)
     )
 
 
@@ -518,13 +537,15 @@ def _naive(moment: Any) -> Any:
     return moment.replace(tzinfo=None) if getattr(moment, "tzinfo", None) else moment
 
 
-def _matching(session: Session, rows: Sequence[Any], search: str) -> list[Any]:
+def _matching(conn: Connection, rows: Sequence[Any], search: str) -> list[Any]:
     """The rows whose subject or requester's name holds every word of `search`."""
     words = [word for word in fold(search).split("-") if word]
-    query = select(Requester.request_id, Requester.name)
     if len(rows) <= 500:  # a short list: its own names; else every name, in one pass
-        query = query.where(col(Requester.request_id).in_([row.id for row in rows]))
-    names = dict(session.exec(query).all())
+        listed, params = placeholders("id", [row.id for row in rows])
+        query = f"SELECT request_id, name FROM requesters WHERE request_id IN ({listed or 'NULL'})"
+    else:
+        query, params = "SELECT request_id, name FROM requesters", {}
+    names = dict(conn.tuples(query, **params))
     return [
         row
         for row in rows
@@ -532,18 +553,17 @@ def _matching(session: Session, rows: Sequence[Any], search: str) -> list[Any]:
     ]
 
 
-def _notes(session: Session, request_id: int | None) -> list[dict[str, str | None]]:
-    events = session.exec(
-        select(Event)
-        .where(Event.request_id == request_id, Event.action == "note")
-        .order_by(col(Event.id))
+def _notes(conn: Connection, request_id: int | None) -> list[dict[str, str | None]]:
+    events = conn.all(
+        "SELECT at, actor, new FROM events WHERE request_id = :id AND action = 'note' ORDER BY id",
+        id=request_id,
     )
     return [
         {"at": e.at.isoformat(timespec="seconds"), "actor": e.actor, "text": e.new} for e in events
     ]
 
 
-def _fees(fees: Fees | None) -> dict[str, Any] | None:
+def _fees(fees: Any) -> dict[str, Any] | None:
     if fees is None:
         return None
     return {
@@ -554,7 +574,7 @@ def _fees(fees: Fees | None) -> dict[str, Any] | None:
     }
 
 
-def _requester_view(requester: Requester | None) -> dict[str, str | None]:
+def _requester_view(requester: Any) -> dict[str, str | None]:
     if requester is None:
         return {"name": None, "address": None, "email": None, "courtesy": None}
     return {

@@ -45,12 +45,17 @@ from sqlalchemy import Engine, and_, bindparam, false, or_, select, text, true, 
 
 from atip.law import deadlines
 from atip.register import db
-from atip.register.facts import COMPUTED, computed_dates, rules_fingerprint
+from atip.register.facts import (
+    COMPUTED,
+    INPUTS_KEY,
+    PENDING_KEY,
+    RULES_KEY,
+    computed_dates,
+    rules_fingerprint,
+    rules_inputs,
+)
 from atip.register.models import Request
 
-RULES_KEY = "deadline_rules"  # the fingerprint of the rules the stored dates follow
-INPUTS_KEY = "deadline_rules_inputs"  # those rules' inputs (JSON), to know what changed
-PENDING_KEY = "deadline_rules_pending"  # the inputs a recompute under way is moving to
 BATCH = 1000
 # Beyond this many changed days, one range [first, last] selects them (a superset: sound).
 MAX_DAY_TERMS = 32
@@ -75,16 +80,6 @@ class Progress:
     examined: int = 0
     changed: int = 0
     batches: int = 0
-
-
-def rules_inputs(rules: deadlines.Rules) -> dict[str, Any]:
-    """The rule inputs of atip.toml as stored in `meta` (JSON), days as ISO dates."""
-    return {
-        "saturdays_closed": rules.saturdays_closed,
-        "clarification_restarts_clock": rules.clarification_restarts_clock,
-        "review_calendar": rules.review_calendar,
-        "proclaimed": sorted(d.isoformat() for d in rules.proclaimed),
-    }
 
 
 def sync_rules(

@@ -21,11 +21,13 @@ it, nothing can be done any more. The clocks that bind the office stay, late, un
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from atip.law.deadlines import citations
-from atip.register.reader import Reader
 from atip.reports.clocks import CLOCKS
+
+if TYPE_CHECKING:
+    from atip.register.reader import Reader
 
 # The keys of one row of `report deadlines`, taken from the `request show` view.
 DEADLINE_KEYS = (
