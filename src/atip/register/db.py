@@ -16,7 +16,7 @@ from atip.errors import DatabaseError, InputError
 from atip.i18n import _
 
 # The migrations shipped in atip/migrations/versions, oldest first; the last one is the head.
-SCHEMA_REVISIONS = ("0001", "0002", "0003", "0004")
+SCHEMA_REVISIONS = ("0001", "0002", "0003", "0004", "0005")
 HEAD = SCHEMA_REVISIONS[-1]
 BUSY_TIMEOUT_MS = 30_000
 WRITE_OPTION = "atip_write"  # execution option marking a write transaction (see transaction)
