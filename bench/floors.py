@@ -88,6 +88,60 @@ class Database:
         return moment.astimezone(UTC).isoformat(timespec="seconds")
 
 
+FACTS = (
+    "clarified_on",
+    "extended_on",
+    "third_party_notified_on",
+    "observations_on",
+    "decided_on",
+    "review_filed_on",
+    "withdrawn_on",
+)
+COMPUTED = (
+    "clock_starts_on",
+    "response_due",
+    "extended_due",
+    "observations_due",
+    "third_party_due",
+    "decision_due",
+    "review_deadline",
+    "executory_on",
+)
+
+
+def as_of_day(rows: list[dict[str, Any]], day: date) -> list[dict[str, Any]]:
+    """The rows as they stood on `day`: facts after it dropped, their dates computed again,
+    in the list's order (late first, then due soonest)."""
+    from atip.law import deadlines
+
+    for req in rows:
+        later = [name for name in FACTS if req[name] is not None and req[name] > day]
+        if not later:
+            continue
+        for name in later:
+            req[name] = None
+        if req["decided_on"] is None:
+            req["outcome"] = None
+        facts = deadlines.Facts(
+            received_on=req["received_on"],
+            clarified_on=req["clarified_on"],
+            keep_clock=req["keep_clock"],
+            extended_on=req["extended_on"],
+            decided_on=req["decided_on"],
+            kind=req["kind"],
+        )
+        dates = deadlines.compute(facts, deadlines.Rules(), explaining=False)
+        req.update({name: getattr(dates, name) for name in COMPUTED})
+    rows.sort(
+        key=lambda r: (
+            r["decided_on"] is not None or r["withdrawn_on"] is not None,
+            r["decision_due"],
+            r["reference"],
+        )
+    )
+    return rows
+
+
 def iso(value: date | None) -> str | None:
     return value.isoformat() if value is not None else None
 
@@ -151,8 +205,13 @@ def json_rows(rows: list[dict[str, Any]]) -> str:
     return f"[\n{lines}\n]" if rows else "[]"
 
 
-ORDER = " ORDER BY (decided_on IS NOT NULL OR withdrawn_on IS NOT NULL), decision_due, reference"
-OPEN = "received_on <= ? AND voided_on IS NULL AND decided_on IS NULL AND withdrawn_on IS NULL"
+# Facts dated after the day are ignored (as atip's view of a past day does): such rows are
+# selected too, then seen as they stood (`as_of`).
+LATER = " OR ".join(f"{name} > ?" for name in FACTS)
+OPEN = (
+    "received_on <= ? AND voided_on IS NULL AND"
+    f" ((decided_on IS NULL AND withdrawn_on IS NULL) OR {LATER})"
+)
 
 
 @click.group()
@@ -216,8 +275,9 @@ def show(db: Database, reference: str, day: datetime) -> None:
 def overdue(db: Database, as_of: datetime) -> None:
     """request list --overdue --json --as-of AS_OF."""
     day = as_of.date()
-    rows = db.requests(OPEN + " AND decision_due < ?" + ORDER, day, day)
-    click.echo(json_rows([view(req, day) for req in rows]))
+    rows = as_of_day(db.requests(OPEN, day, *[day] * len(FACTS)), day)
+    rows = [r for r in rows if r["decided_on"] is None and r["withdrawn_on"] is None]
+    click.echo(json_rows([view(req, day) for req in rows if req["decision_due"] < day]))
 
 
 @floor.command()
@@ -228,12 +288,23 @@ def deadlines(db: Database, as_of: datetime) -> None:
     from atip.reports.deadlines import DEADLINE_KEYS, clocks_of
 
     day = as_of.date()
-    views = [view(req, day) for req in db.requests(OPEN + ORDER, day)]
+    rows = as_of_day(db.requests(OPEN, day, *[day] * len(FACTS)), day)
+    rows = [r for r in rows if r["decided_on"] is None and r["withdrawn_on"] is None]
+    views = [view(req, day) for req in rows]
     reviewing = (
-        "received_on <= ? AND voided_on IS NULL AND decided_on IS NOT NULL"
-        " AND review_filed_on IS NULL AND withdrawn_on IS NULL AND review_deadline >= ?"
+        "received_on <= ? AND voided_on IS NULL AND ((decided_on IS NOT NULL"
+        " AND review_filed_on IS NULL AND withdrawn_on IS NULL AND review_deadline >= ?)"
+        f" OR {LATER})"
     )
-    reviews = [view(req, day) for req in db.requests(reviewing + ORDER, day, day)]
+    rows = as_of_day(db.requests(reviewing, day, day, *[day] * len(FACTS)), day)
+    reviews = [
+        view(req, day)
+        for req in rows
+        if req["decided_on"] is not None
+        and req["review_filed_on"] is None
+        and req["withdrawn_on"] is None
+        and req["review_deadline"] >= day
+    ]
     views += sorted(reviews, key=lambda v: (v["review_deadline"], v["reference"]))
     rows = []
     for one in views:

@@ -1,14 +1,18 @@
 """atip benchmarks: `python bench/run.py` runs them all and prints ratios measured in this run.
 
 Every figure is the median of several runs of a fresh process, as a clerk's shell starts one,
-and every goal is a ratio to a baseline measured in the same run on the same machine:
+and every goal is a ratio to a baseline measured in the same run on the same machine. The
+floors of the read commands (bench/floors.py) print the same output as atip, byte for byte
+(checked before timing), with click, the DB-API driver and the deadline engine only:
 
 - startup: `atip --help` / `python -c "import click"` (goal <= 1.5) and
-  `atip request show REF` / `python -c "import sqlmodel"` (goal <= 1.3);
+  `atip request show REF --json` on a 10,000-request register / its floor (goal <= 2.5);
 - scale: `atip request import` of a 100,000-request register (goal < 10 s), then
-  `request list --overdue --json`, `report deadlines --format json` and `report annual` on it,
-  each within 2x the `import sqlmodel` baseline, on SQLite and on PostgreSQL; and the whole
-  list as a terminal table within 1.5x the same list as CSV (`request list` / `--csv`);
+  `request list --overdue --json` and `report deadlines --format json` on it, each within 2x
+  its floor, and `report annual --format json` within 1.5x, on SQLite and on PostgreSQL; and
+  the whole list as a terminal table within 1.5x the same list as CSV (`request list` / `--csv`);
+- annual: `report annual --format json` on a register of 1,000,000 requests (SQLite) / its
+  floor (goal <= 1.5);
 - render: one decision letter by `atip letter` (PDF, then DOCX) against weasyprint and docxtpl
   rendering the same content directly (goal <= 1.3);
 - letters: 200 decision letters to PDF on every core vs one process (goal >= 1.6x faster).
@@ -418,6 +422,58 @@ def bench_scale(
     return results
 
 
+def bench_annual_million(work: Path, big: Path, rows: int, copies: int, reps: int) -> Result:
+    """`report annual` on a register of `rows * copies` requests (SQLite): the imported register
+    copied with new ids and references, decisions with it, by SQL (faster than importing)."""
+    folder = work / "annual-million"
+    backend = Backend("sqlite")
+    env = init_workspace(folder, backend)
+    run_once(atip("request", "import", str(big)), env, cwd=folder)
+    database = database_of(folder, backend)
+    conn = sqlite3.connect(database)
+    names = [row[1] for row in conn.execute("PRAGMA table_info(requests)")]
+    decision_names = [row[1] for row in conn.execute("PRAGMA table_info(decisions)")]
+    top = conn.execute("SELECT MAX(id) FROM requests").fetchone()[0]
+    with conn:
+        for copy in range(1, copies):
+            values = [
+                f"id + {copy * top}" if n == "id" else f"reference || '-{copy}'" if n == "reference"
+                else n for n in names
+            ]  # fmt: skip
+            conn.execute(
+                f"INSERT INTO requests ({', '.join(names)}) SELECT {', '.join(values)}"
+                f" FROM requests WHERE id <= {top}"
+            )
+            values = [f"request_id + {copy * top}" if n == "request_id" else n
+                      for n in decision_names]  # fmt: skip
+            conn.execute(
+                f"INSERT INTO decisions ({', '.join(decision_names)}) SELECT {', '.join(values)}"
+                f" FROM decisions WHERE request_id <= {top}"
+            )
+    conn.execute("ANALYZE")
+    count = conn.execute("SELECT COUNT(*) FROM requests").fetchone()[0]
+    conn.close()
+    commands = {
+        "annual": atip("report", "annual", "--fiscal-year", FISCAL_YEAR, "--format", "json",
+                       "--as-of", AS_OF),
+        "annual-floor": floor(database, "annual", FISCAL_YEAR, AS_OF),
+    }  # fmt: skip
+    same_output(commands["annual"], commands["annual-floor"], env, folder, subset=True)
+    times = medians(commands, env, reps, cwd=folder)
+    result = compare(
+        "scale (sqlite)",
+        f"report annual --format json ({count:,} requests)",
+        times,
+        "annual",
+        "annual-floor",
+        "the same JSON via sqlite3 in Python",
+        1.5,
+    )
+    result.note = "load average {:.2f} {:.2f} {:.2f}".format(*os.getloadavg())  # fmt: skip
+    shutil.rmtree(folder)
+    return result
+
+
 def has_command(name: str) -> bool:
     """Whether `atip NAME` exists in this tree (some commands land later than others)."""
     proc = subprocess.run(atip(name, "--help"), env=base_env(), capture_output=True)
@@ -621,11 +677,14 @@ def table(results: list[Result]) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
-        "--only", default="startup,render,scale,letters", help="comma-separated parts"
+        "--only", default="startup,render,scale,annual,letters", help="comma-separated parts"
     )
     parser.add_argument("--reps", type=int, default=11, help="runs per startup figure")
     parser.add_argument("--scale-reps", type=int, default=3, help="imports per backend")
     parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument(
+        "--annual-rows", type=int, default=1_000_000, help="register of the annual figure"
+    )
     parser.add_argument("--open-share", type=float, default=0.05, help="share of open requests")
     parser.add_argument("--letters", type=int, default=200)
     parser.add_argument("--letter-reps", type=int, default=3)
@@ -663,6 +722,14 @@ def main(argv: list[str] | None = None) -> int:
                 )
             if not pg_base:
                 notes.append("PostgreSQL: not measured (no reachable server configured)")
+        if "annual" in parts:
+            big = work / "big.csv"
+            if not big.exists():
+                write_register(big, args.rows, args.open_share)
+            copies = max(1, args.annual_rows // args.rows)
+            steps.append(
+                ("annual", lambda: [bench_annual_million(work, big, args.rows, copies, 5)])
+            )
         if "letters" in parts:
             steps.append(("letters", lambda: bench_letters(work, args.letters, args.letter_reps)))
         for label, step in steps:

@@ -237,3 +237,73 @@ def test_french_messages(ws: Workspace, tmp_path: Path, french: None) -> None:
     assert ws.ok("annex", "list", ref).strip() == (
         "1. Liste des documents (tableau, invoque a. 21, 36)"
     )
+
+
+def _articles(ws: Workspace, ref: str) -> list[str]:
+    return json.loads(ws.ok("request", "show", ref, "--json"))["articles"]
+
+
+@pytest.mark.parametrize("when", ["before", "after"])
+def test_removing_the_index_drops_the_articles_only_it_cited(
+    ws: Workspace, tmp_path: Path, when: str
+) -> None:
+    ref = _request(ws)
+    if when == "after":
+        _decide(ws, ref, "--articles", "21,53")
+    _add(ws, ref, _index(tmp_path))
+    if when == "before":
+        _decide(ws, ref, "--articles", "21,53")
+    assert _articles(ws, ref) == ["21", "53", "36"]
+    assert (
+        ws.ok("annex", "remove", ref, "1").strip()
+        == f"{ref}: annex 1 « Liste des documents » removed"
+    )
+    # 36 was cited only because of the index; 21, which it also names, the clerk cited
+    view = json.loads(ws.ok("request", "show", ref, "--json"))
+    assert view["articles"] == ["21", "53"]
+    events = [(e["action"], e["field"], e["old"], e["new"]) for e in view["journal"]]
+    assert events[-2:] == [
+        ("annex-removed", "annex", "Liste des documents", None),
+        ("decided", "articles", "21,53,36", "21,53"),
+    ]
+
+
+def test_an_article_another_annex_cites_stays(ws: Workspace, tmp_path: Path) -> None:
+    ref = _request(ws)
+    _decide(ws, ref, "--articles", "53")
+    _add(ws, ref, _index(tmp_path))
+    second = "Document;Décision;Articles\nAvis juridique;refusé;36\n"
+    _add(ws, ref, _index(tmp_path, second, "second.csv"))
+    assert _articles(ws, ref) == ["53", "21", "36"]
+    ws.ok("annex", "remove", ref, "1")
+    assert _articles(ws, ref) == ["53", "36"]
+    ws.ok("annex", "remove", ref, "1")
+    assert _articles(ws, ref) == ["53"]
+
+
+def test_the_index_that_grounds_the_refusal_cannot_go_alone(ws: Workspace, tmp_path: Path) -> None:
+    ref = _request(ws)
+    _add(ws, ref, _index(tmp_path))
+    _decide(ws, ref)  # no --articles: the index names the grounds (a. 50)
+    assert refused(ws, "annex", "remove", ref, "1") == (
+        f"annex 1 of request {ref} names the grounds of its partial decision (a. 50): revise "
+        "the decision with its articles first (`atip request decide --revise`)"
+    )
+    ws.ok(
+        "request", "decide", ref, "--revise", "--why", "its own articles", "--on", "2024-06-10",
+        "--outcome", "partial", "--articles", "36",
+    )  # fmt: skip
+    ws.ok("annex", "remove", ref, "1")
+    assert _articles(ws, ref) == ["36"]
+
+
+def test_a_decision_without_an_index_keeps_its_articles(ws: Workspace, tmp_path: Path) -> None:
+    ref = _request(ws)
+    table = tmp_path / "t.csv"
+    table.write_text("Ville,Nombre\nLaval,61\n", encoding="utf-8")
+    ws.ok("annex", "add", ref, "--title", "Villes", "--table", str(table))
+    _decide(ws, ref, "--articles", "53")
+    ws.ok("annex", "remove", ref, "1")
+    view = json.loads(ws.ok("request", "show", ref, "--json"))
+    assert view["articles"] == ["53"]
+    assert view["journal"][-1]["action"] == "annex-removed"

@@ -17,11 +17,13 @@ MARKUP = "Zoé & <b>Fils</b> {{ nom }} {% if x %} « l'élan »"
 
 
 def docx_text(path: Path) -> str:
+    """Paragraphs and cells, without the zero-width spaces that let a web address break after
+    its slashes (atip.letters.docx.breakable_url), which are no text."""
     document = docx.Document(str(path))
     parts = [p.text for p in document.paragraphs]
     for table in document.tables:
         parts += [cell.text for row in table.rows for cell in row.cells]
-    return "\n".join(parts)
+    return "\n".join(parts).replace("\u200b", "")
 
 
 def pdf_text(path: Path) -> str:

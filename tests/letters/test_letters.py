@@ -25,7 +25,7 @@ from atip.errors import RefusedError
 from atip.files import atomic_write_bytes
 from atip.law.articles import ACT_TITLE, default_library
 from atip.letters.content import build_letter
-from atip.letters.docx import write_docx
+from atip.letters.docx import ZERO_WIDTH_SPACE, write_docx
 from atip.letters.model import DecisionData, Letter, LetterCase
 from atip.letters.pdf import html_text, write_pdf
 from atip.register.annexes import Section
@@ -57,7 +57,8 @@ def make(kind: str, case: LetterCase, on: date, law, dirs, profile=None, **optio
 
 def docx_text(path: Path) -> str:
     """The first page's header (the letterhead), then body paragraphs and table rows (cells by
-    tabs) in document order."""
+    tabs) in document order; without the zero-width spaces that let a web address break after
+    its slashes (atip.letters.docx.breakable_url), which are no text."""
     document = Document(str(path))
     lines: list[str] = [p.text for p in document.sections[0].first_page_header.paragraphs]
     for element in document.element.body.iterchildren():
@@ -73,7 +74,7 @@ def docx_text(path: Path) -> str:
                         if cell.tag.endswith("}tc")
                     ]
                     lines.append("\t".join(cells))
-    return "\n".join(lines)
+    return "\n".join(lines).replace(ZERO_WIDTH_SPACE, "")
 
 
 def pdf_pages(path: Path) -> list[str]:

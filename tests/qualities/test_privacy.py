@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sqlite3
 import stat
 from pathlib import Path
@@ -418,8 +419,6 @@ def _hits(data: bytes) -> list[str]:
                 found.append(variant)
                 break
     # A two-letter surname is everywhere in binary data: only in a word.
-    import re
-
     return [v for v in found if len(v) > 2 or re.search(rb"\b" + v.encode() + rb"\b", data)]
 
 
@@ -460,7 +459,10 @@ def test_the_published_copy_holds_no_variant_of_anyone_s_identity(
     sqlite_ws.ok("publish", ref, "--out", str(out))
     text_ = _published_text(out)
     assert "Autre paragraphe" in text_.replace("\n", " ")  # the text is there, readable
-    assert [v for v in VARIANTS if v in text_] == []
+    # The text holds the PDF's raw bytes too: a two-letter surname counts only as a word there
+    # ("Wu" turns up in compressed streams), as in _hits.
+    found = [v for v in VARIANTS if v in text_]
+    assert [v for v in found if len(v) > 2 or re.search(rf"\b{v}\b", text_)] == []
     assert _hits(text_.encode("utf-8")) == []
 
 

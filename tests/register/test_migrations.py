@@ -64,3 +64,37 @@ def test_a_register_of_schema_0001_is_upgraded_with_its_third_parties(ws: Worksp
     assert view["decision_due"] == "2024-06-15"
     assert view["requester"]["name"] == "Jeanne" and view["requester"]["courtesy"] is None
     assert view["withdrawn_on"] is None and view["void_reason"] is None
+
+
+def test_a_decision_of_schema_0004_keeps_all_its_articles_as_its_own(ws: Workspace) -> None:
+    """Revision 0005 keeps the clerk's own articles apart from those annexes add; a decision
+    recorded before it takes its whole list as its own, so that no annex removal drops any."""
+    url = ws.env.get("ATIP_DATABASE_URL") or load_settings(ws.path).database_url
+    _at_revision_0001(url)
+    engine = db.make_engine(url)
+    config = Config()
+    config.set_main_option("script_location", str(Path(db.__file__).parent / "migrations"))
+    try:
+        with engine.begin() as conn:
+            config.attributes["connection"] = conn
+            command.upgrade(config, "0004")
+        with engine.begin() as conn:
+            conn.execute(
+                text(
+                    "INSERT INTO decisions (request_id, decided_on, outcome, articles, links, "
+                    "body) VALUES (1, '2024-06-10', 'partial', '53,36', '[]', '')"
+                )
+            )
+            conn.execute(text("UPDATE requests SET decided_on = '2024-06-10', outcome = 'partial'"))
+    finally:
+        engine.dispose()
+    view = json.loads(ws.ok("request", "show", "7", "--json", "--as-of", "2024-09-30"))
+    assert view["articles"] == ["53", "36"]
+    engine = db.make_engine(url)
+    try:
+        assert db.schema_revision(engine) == sql.HEAD == "0005"
+        with engine.connect() as conn:
+            own = conn.execute(text("SELECT own_articles FROM decisions")).scalar_one()
+        assert own == "53,36"
+    finally:
+        engine.dispose()

@@ -17,7 +17,7 @@ from typing import Any
 from atip.errors import InputError
 from atip.files import atomic_write_bytes
 from atip.i18n import _
-from atip.letters.model import Letter
+from atip.letters.model import Letter, column_widths, group_rows, split_widths
 from atip.resources import file_stamp, find_template
 from atip.templating import environment
 
@@ -65,7 +65,7 @@ def _docx_machinery() -> tuple[type, Any]:
             # docxtpl would also turn "{_{" into "{{" here: user text must come out as typed.
             return str(self.resolve_listing(xml))
 
-    return CachedTemplate, environment(trim=False)
+    return CachedTemplate, environment(filters=(("group_rows", group_rows),), trim=False)
 
 
 def docx_bytes(letter: Letter, template_dirs: Sequence[Path]) -> bytes:
@@ -77,8 +77,8 @@ def docx_bytes(letter: Letter, template_dirs: Sequence[Path]) -> bytes:
     document = template_class(io.BytesIO(_read_cached(*file_stamp(path))))
     context = {
         "letter": letter,
-        "letter_logo": _image(document, letter.logo, LOGO_HEIGHT_MM),
-        "letter_signature": _image(document, letter.signature_image, SIGNATURE_HEIGHT_MM),
+        "letter_logo": _image(document, letter.logo, letter.logo_size),
+        "letter_signature": _image(document, letter.signature_image, letter.signature_size),
     }
     try:
         document.render(context, env, autoescape=True)
@@ -108,6 +108,7 @@ def docx_bytes(letter: Letter, template_dirs: Sequence[Path]) -> bytes:
     props.revision = 1
     props.created = stamp
     props.modified = stamp
+    _fit_tables(document.docx)
     _enrich(document.docx)
     _describe_images(document.docx, letter)
     buffer = io.BytesIO()
@@ -115,19 +116,75 @@ def docx_bytes(letter: Letter, template_dirs: Sequence[Path]) -> bytes:
     return buffer.getvalue()
 
 
-LOGO_HEIGHT_MM = 20
-SIGNATURE_HEIGHT_MM = 16
 _FIRST = re.compile(r"\b1er\b")
 
 
-def _image(document: Any, path: str, height_mm: int) -> Any:
-    """An image for the template, or "" (the template then leaves its paragraph out)."""
+def _image(document: Any, path: str, size: tuple[float, float]) -> Any:
+    """An image for the template, or "" (the template then leaves its paragraph out); at the
+    size the PDF gives it."""
     if not path:
         return ""
     from docx.shared import Mm
     from docxtpl import InlineImage
 
-    return InlineImage(document, path, height=Mm(height_mm))
+    return InlineImage(document, path, width=Mm(size[0]), height=Mm(size[1]))
+
+
+def _fit_tables(doc: Any) -> None:
+    """Every table with a grid (the data tables) spans the text width, its columns given the
+    shares the PDF gives them (model.column_widths, from the same cell texts)."""
+    from docx.oxml.ns import qn
+
+    section = doc.sections[0]
+    width = round((section.page_width - section.left_margin - section.right_margin) / 635)
+    for table in doc.element.body.iter(qn("w:tbl")):
+        style = table.find(f"{qn('w:tblPr')}/{qn('w:tblStyle')}")
+        if style is None or style.get(qn("w:val")) != "TableGrid":
+            continue  # a layout table (the grouped lists), sized by the template
+        rows = table.findall(qn("w:tr"))
+        texts = [[_cell_text(cell) for cell in row.findall(qn("w:tc"))] for row in rows]
+        if not any(texts):
+            continue
+        header = rows[0].find(f"{qn('w:trPr')}/{qn('w:tblHeader')}") is not None
+        twips = split_widths(column_widths(texts, header=header), width)
+        _set_width(table.find(qn("w:tblPr")), "w:tblW", width)
+        grid = table.find(qn("w:tblGrid"))
+        for col in list(grid):
+            grid.remove(col)
+        for share in twips:
+            col = grid.makeelement(qn("w:gridCol"), {qn("w:w"): str(share)})
+            grid.append(col)
+        for row in rows:
+            for cell, share in zip(row.findall(qn("w:tc")), twips, strict=False):
+                tc_pr = cell.find(qn("w:tcPr"))
+                if tc_pr is None:
+                    tc_pr = cell.makeelement(qn("w:tcPr"), {})
+                    cell.insert(0, tc_pr)
+                _set_width(tc_pr, "w:tcW", share)
+
+
+def _set_width(parent: Any, tag: str, twips: int) -> None:
+    from docx.oxml.ns import qn
+
+    element = parent.find(qn(tag))
+    if element is None:
+        element = parent.makeelement(qn(tag), {})
+        parent.insert(0 if tag == "w:tcW" else 1, element)
+    element.set(qn("w:w"), str(twips))
+    element.set(qn("w:type"), "dxa")
+
+
+def _cell_text(cell: Any) -> str:
+    """A cell's text as the letter's block holds it: paragraphs and line breaks as "\n"."""
+    from docx.oxml.ns import qn
+
+    lines = []
+    for paragraph in cell.iter(qn("w:p")):
+        line = ""
+        for element in paragraph.iter(qn("w:t"), qn("w:br")):
+            line += "\n" if element.tag == qn("w:br") else (element.text or "")
+        lines.append(line)
+    return "\n".join(lines)
 
 
 def _pieces(text: str) -> list[tuple[str, str]]:
@@ -163,10 +220,7 @@ def _enrich(doc: Any) -> None:
     from docx.oxml.ns import qn
     from docx.text.run import Run
 
-    parts = [(doc.part, doc.element.body)]
-    for section in doc.sections:
-        for header in (section.first_page_header, section.header):
-            parts.append((header.part, header._element))
+    parts = [(doc.part, doc.element.body), *_header_parts(doc)]
     for part, root in parts:
         for run in list(root.iter(qn("w:r"))):
             texts = run.findall(qn("w:t"))
@@ -187,6 +241,7 @@ def _enrich(doc: Any) -> None:
                 if kind == "sup":
                     Run(piece, None).font.superscript = True  # type: ignore[arg-type]
                 elif kind == "url":
+                    piece.find(qn("w:t")).text = breakable_url(chunk)
                     href = chunk if re.match(r"https?://", chunk, re.I) else f"https://{chunk}"
                     element = OxmlElement("w:hyperlink")
                     element.set(qn("r:id"), part.relate_to(href, RELATIONSHIP_TYPE.HYPERLINK, True))
@@ -196,18 +251,41 @@ def _enrich(doc: Any) -> None:
             parent.remove(run)
 
 
+# U+200B ZERO WIDTH SPACE: a break opportunity, with no width and no glyph.
+ZERO_WIDTH_SPACE = "\u200b"
+
+
+def breakable_url(url: str) -> str:
+    """A web address as the DOCX shows it: breakable after each slash, as the PDF breaks it
+    (and Word does), where LibreOffice would not break."""
+    return re.sub(r"/(?=[^/\s])", "/" + ZERO_WIDTH_SPACE, url)
+
+
 def _describe_images(doc: Any, letter: Letter) -> None:
-    """Alternative text on the logo and the signature, for screen readers."""
+    """Alternative text on the logo and the signature, for screen readers; no space around
+    them (LibreOffice would put its default 0.32cm on their sides), as in the PDF."""
     from docx.oxml.ns import qn
 
     logo = letter.letterhead[0] if letter.letterhead else "Logo"
-    roots = [doc.element.body]
-    for section in doc.sections:
-        roots.append(section.first_page_header._element)
-    for root in roots:
+    for root in (doc.element.body, *(element for _part, element in _header_parts(doc))):
+        for inline in root.iter(qn("wp:inline")):
+            for side in ("distT", "distB", "distL", "distR"):
+                inline.set(side, "0")
         in_header = root is not doc.element.body
         for described in root.iter(qn("wp:docPr")):
             described.set("descr", logo if in_header else f"Signature de {letter.signatory_name}")
+
+
+def _header_parts(doc: Any) -> list[tuple[Any, Any]]:
+    """(part, root element) of each header as rendered: docxtpl replaces the header parts
+    behind their relationships, where `section.header` would still find the template's."""
+    from docx.opc.constants import RELATIONSHIP_TYPE
+
+    return [
+        (rel.target_part, rel.target_part.element)
+        for rel in doc.part.rels.values()
+        if not rel.is_external and rel.reltype == RELATIONSHIP_TYPE.HEADER
+    ]
 
 
 def write_docx(letter: Letter, dest: Path, template_dirs: Sequence[Path]) -> str:

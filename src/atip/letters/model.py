@@ -3,12 +3,15 @@ the letter as blocks (paragraphs, bullets, tables) that every renderer draws ali
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from atip import french
+from atip.errors import InputError
+from atip.i18n import _
 
 if TYPE_CHECKING:
     from atip.register.annexes import Section
@@ -142,6 +145,11 @@ class Block:
         """Whether a long unbreakable web address makes justified text look stretched."""
         return self.kind == "paragraph" and french.URL_PATTERN.search(self.text) is not None
 
+    def column_widths(self) -> tuple[float, ...]:
+        """A table's column widths, as shares of the text width (`column_widths`)."""
+        rows = [self.header, *self.rows] if self.header else list(self.rows)
+        return column_widths(rows, header=bool(self.header))
+
     def lines(self) -> list[str]:
         """The block as plain-text lines (tables: cells separated by tabs)."""
         if self.kind == "bullets":
@@ -152,6 +160,107 @@ class Block:
             rows = [self.header, *self.rows] if self.header else list(self.rows)
             return ["\t".join(cell.replace("\n", " ") for cell in row) for row in rows]
         return self.text.split("\n")
+
+
+@dataclass(frozen=True)
+class GroupRows:
+    """Consecutive group blocks laid out two by two, as the PDF's two columns place them: what
+    the DOCX draws as a borderless table of two columns. The last row of an odd count has an
+    empty group on its right."""
+
+    rows: tuple[tuple[Block, Block], ...]
+    kind: str = "group-rows"
+
+
+def group_rows(blocks: Sequence[Block]) -> list[Block | GroupRows]:
+    """The blocks, each run of group blocks replaced by its rows of two."""
+    out: list[Block | GroupRows] = []
+    run: list[Block] = []
+    for block in [*blocks, None]:
+        if block is not None and block.kind == "group":
+            run.append(block)
+            continue
+        if run:
+            if len(run) % 2:
+                run.append(Block("group"))
+            out.append(GroupRows(tuple((run[i], run[i + 1]) for i in range(0, len(run), 2))))
+            run = []
+        if block is not None:
+            out.append(block)
+    return out
+
+
+# The width of a table's columns, as both renderers give them: the table spans the text width,
+# and each column its share of it, computed from the cells' texts as an automatic table layout
+# would, in characters of the tables' 11pt type. A heading counts for at most HEADING_CHARS:
+# a long heading wraps instead of widening its column past its figures.
+TABLE_CHARS = 95
+CELL_PADDING_CHARS = 2
+HEADING_CHARS = 30
+
+
+def column_widths(rows: Sequence[Sequence[str]], *, header: bool) -> tuple[float, ...]:
+    """Each column's share of the table's width (they sum to 1); `rows` starts with the
+    heading row when `header`."""
+    count = max((len(row) for row in rows), default=0)
+    if not count:
+        return ()
+    least = [1.0] * count  # the longest word: a column is never narrower
+    most = [1.0] * count  # the longest line: a column need not be wider
+    for number, row in enumerate(rows):
+        for column, cell in enumerate(row):
+            for line in cell.split("\n"):
+                words = line.split()
+                longest = max((len(word) for word in words), default=0)
+                length = len(" ".join(words))
+                if header and number == 0:
+                    length = min(length, max(HEADING_CHARS, longest))
+                least[column] = max(least[column], longest)
+                most[column] = max(most[column], length)
+    least = [w + CELL_PADDING_CHARS for w in least]
+    most = [w + CELL_PADDING_CHARS for w in most]
+    room = float(TABLE_CHARS)
+    if sum(most) <= room:
+        widths = most
+    elif sum(least) >= room:
+        widths = least
+    else:
+        share = (room - sum(least)) / (sum(most) - sum(least))
+        widths = [lo + (hi - lo) * share for lo, hi in zip(least, most, strict=True)]
+    total = sum(widths)
+    return tuple(w / total for w in widths)
+
+
+def split_widths(shares: Sequence[float], total: int) -> tuple[int, ...]:
+    """Whole units (twips) for each share of `total`, summing to `total` exactly."""
+    out: list[int] = []
+    spent = 0.0
+    for share in shares:
+        spent += share
+        out.append(round(spent * total) - sum(out))
+    return tuple(out)
+
+
+# The letterhead's logo and the signature's image, as both formats size them: as large as fits
+# in this box (millimetres, width by height), their proportions kept.
+LOGO_BOX = (70.0, 20.0)
+SIGNATURE_BOX = (60.0, 16.0)
+
+
+def image_size(path: str, box: tuple[float, float]) -> tuple[float, float]:
+    """The width and height (mm) an image is printed at: scaled to fit `box`; InputError
+    (one line) for a file that is not an image."""
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(path) as image:
+            width, height = image.size
+    except (OSError, UnidentifiedImageError, ValueError):
+        raise InputError(
+            _("{path}: not an image that letters can show (PNG or JPEG)").format(path=path)
+        ) from None
+    scale = min(box[0] / width, box[1] / height)
+    return round(width * scale, 2), round(height * scale, 2)
 
 
 @dataclass(frozen=True)
@@ -192,6 +301,18 @@ class Letter:
     signature_image: str = ""
     signatory_contact: str = ""
     reference_after_subject: bool = False
+
+    @property
+    def logo_size(self) -> tuple[float, float]:
+        """The logo's printed width and height (mm), in both formats."""
+        return image_size(self.logo, LOGO_BOX) if self.logo else (0.0, 0.0)
+
+    @property
+    def signature_size(self) -> tuple[float, float]:
+        """The signature image's printed width and height (mm), in both formats."""
+        if not self.signature_image:
+            return (0.0, 0.0)
+        return image_size(self.signature_image, SIGNATURE_BOX)
 
     @property
     def continuation(self) -> str:

@@ -348,6 +348,7 @@ def _write(
                     "decided_on": v["decided_on"],
                     "outcome": v["outcome"],
                     "articles": ",".join(a),
+                    "own_articles": ",".join(a),
                 }
                 for i, (v, _r, a) in zip(ids, prepared, strict=True)
                 if v["decided_on"] is not None

@@ -97,6 +97,9 @@ class Decision(SQLModel, table=True):
     decided_on: date
     outcome: str = Field(max_length=16)
     articles: str = ""  # comma-separated article numbers, in citing order
+    # The clerk's own articles (decide --articles, an import's column): `articles` is these,
+    # then those the annexes add (53 and 54 for blanked counts, a document index's).
+    own_articles: str = Field(default="", sa_column_kwargs={"server_default": ""})
     links: str = "[]"  # JSON list of art. 13 URLs
     body: str = ""  # the clerk's free paragraphs, separated by blank lines
     referral_body: str | None = None

@@ -31,6 +31,7 @@ from atip.register.validation import (
     clean_text,
     placed_annexes,
 )
+from atip.vocabulary import GROUNDS_REQUIRED, NOT_GROUNDS, label
 
 ArticleCheck = Callable[[Iterable[str]], None]
 
@@ -142,6 +143,7 @@ class Recorder(Amendments):
                         decided_on=new.decided_on,
                         outcome=new.outcome or "granted",
                         articles=",".join(new.articles),
+                        own_articles=",".join(new.articles),
                     )
                 )
                 req.outcome = new.outcome or "granted"
@@ -283,6 +285,7 @@ class Recorder(Amendments):
                 "decided_on": on,
                 "outcome": outcome,
                 "articles": ",".join(cited),
+                "own_articles": ",".join(dict.fromkeys(articles)),
                 "links": json.dumps(list(links)),
                 "body": body,
                 "referral_body": referral,
@@ -305,7 +308,9 @@ class Recorder(Amendments):
             old = getattr(decision, name)
             if old != value:
                 setattr(decision, name, value)
-                if name != "decided_on":  # journaled with the request's own date below
+                # decided_on is journaled with the request's own date below; own_articles
+                # is a part of articles, journaled with them
+                if name not in ("decided_on", "own_articles"):
                     self.event(session, req, "revised", name, old, value, reason)  # type: ignore[arg-type]
         req.outcome = str(content["outcome"])
         self._set(session, req, "revised", reason, decided_on=content["decided_on"])
@@ -366,7 +371,9 @@ class Recorder(Amendments):
             return count + 1
 
     def remove_annex(self, reference: str, number: int) -> str:
-        """Detach section `number` (1-based) and renumber the rest; returns its title."""
+        """Detach section `number` (1-based) and renumber the rest; returns its title. The
+        articles only it made a recorded decision cite leave the decision, journaled; never
+        the clerk's own, nor those another annex cites."""
         with db.transaction(self.engine) as session:
             req = references.request_by_reference(session, reference)
             assert req.id is not None
@@ -391,6 +398,16 @@ class Recorder(Amendments):
             for position, row in enumerate(rows, start=1):
                 row.position = position
             self.event(session, req, "annex-removed", "annex", title, None)
+            if decision is not None:
+                own = [n for n in decision.own_articles.split(",") if n]
+                cited = _with_suppression_articles(session, req, own)
+                if cited != decision_articles(decision):
+                    _refuse_ungrounded(req, decision, cited, number)
+                    old = decision.articles
+                    decision.articles = ",".join(cited)
+                    self.event(
+                        session, req, "decided", "articles", old or None, decision.articles or None
+                    )
             return title
 
 
@@ -424,6 +441,23 @@ def _refuse_if_decided(req: Request, message: str) -> None:
     """RefusedError with `message` (its {reference} and {day} filled) once `req` is decided."""
     if req.decided_on is not None:
         raise RefusedError(message.format(reference=req.reference, day=day(req.decided_on)))
+
+
+def _refuse_ungrounded(req: Request, decision: Decision, cited: list[str], number: int) -> None:
+    """RefusedError when removing annex `number` would leave a refusal without the articles
+    that ground it (a. 50): its letter could never be written."""
+    if decision.outcome in GROUNDS_REQUIRED and not [a for a in cited if a not in NOT_GROUNDS]:
+        raise RefusedError(
+            _(
+                "annex {number} of request {reference} names the grounds of its {outcome} "
+                "decision (a. 50): revise the decision with its articles first "
+                "(`atip request decide --revise`)"
+            ).format(
+                number=number,
+                reference=req.reference,
+                outcome=label("outcome", decision.outcome),
+            )
+        )
 
 
 def _with_suppression_articles(session: Session, req: Request, articles: list[str]) -> list[str]:

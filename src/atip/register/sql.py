@@ -22,7 +22,7 @@ from atip.i18n import _
 
 # The migrations shipped in atip/register/migrations/versions, oldest first; the last one is
 # the head (atip.register.db upgrades to it).
-SCHEMA_REVISIONS = ("0001", "0002", "0003", "0004")
+SCHEMA_REVISIONS = ("0001", "0002", "0003", "0004", "0005")
 HEAD = SCHEMA_REVISIONS[-1]
 BUSY_TIMEOUT_MS = 30_000
 

@@ -135,15 +135,20 @@ def check_link(link: str) -> str:
     return link
 
 
+# "a." or "art." before an article's number, with or without a space: "a. 53", "art.53".
+_ARTICLE_PREFIX = re.compile(r"(?<![\w.])(?:a|art)\.\s*(?=\d)", re.IGNORECASE)
+
+
 def split_articles(text: str | None) -> tuple[str, ...]:
-    """'53, 54' -> ('53', '54'); numbers like 16.1 kept; InputError for anything else."""
+    """'53, 54' -> ('53', '54'); 'a. 53; art. 54' the same; numbers like 16.1 kept;
+    InputError for anything else."""
     if not text:
         return ()
     out: list[str] = []
-    for part in re.split(r"[,;\s]+", text.strip()):
+    for part in re.split(r"[,;\s]+", _ARTICLE_PREFIX.sub("", text.strip())):
         if not part:
             continue
-        number = part.removeprefix("a.").strip()
+        number = part
         if not re.fullmatch(r"\d{1,3}(\.\d{1,2})?", number):
             raise InputError(
                 _("invalid article number {article!r}: expected numbers such as 53,54").format(
