@@ -40,6 +40,8 @@ def set_language(language: str) -> None:
     global _current
     if language not in LANGUAGES:
         raise ValueError(language)
+    if language != _current:
+        _translated.clear()
     _current = language
 
 
@@ -48,11 +50,20 @@ def language() -> str:
     return _current
 
 
+# Each message as translated once in the current language: a chain of catalogs is a lookup
+# per catalog, and an import of 100,000 rows asks for the same few messages a million times.
+_translated: dict[str, str] = {}
+
+
 def _(message: str) -> str:
     """The message in the interface language."""
     if _current == "en":
         return message
-    return _catalog(_current).gettext(message)
+    try:
+        return _translated[message]
+    except KeyError:
+        translated = _translated[message] = _catalog(_current).gettext(message)
+        return translated
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:

@@ -372,6 +372,15 @@ class ReferenceFormat:
     def uses_year(self) -> bool:
         return any(kind == "year" for kind, _v in self.parts)
 
+    def pattern(self) -> re.Pattern[str]:
+        """A pattern that every reference this format renders matches (and a few others)."""
+        return re.compile(
+            "".join(
+                re.escape(str(value)) if kind == "text" else r"\d{4}" if kind == "year" else r"\d+"
+                for kind, value in self.parts
+            )
+        )
+
     def render(self, seq: int, year: int) -> str:
         out = []
         for kind, value in self.parts:

@@ -10,18 +10,21 @@ from __future__ import annotations
 import codecs
 import contextlib
 import csv
+import hashlib
 import io
 import math
+import os
 import re
 import warnings
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Generator, Iterable, Iterator, Sequence
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
+from typing import Any, BinaryIO
 
 from atip.errors import InputError
 from atip.i18n import _, language, ngettext
-from atip.register.validation import CELL_LIMIT, check_field
+from atip.register.validation import CELL_LIMIT, FIELDS, check_field, refused_character
 
 MAX_ROWS = 50_000
 MAX_BYTES = 5 * 1024 * 1024
@@ -75,7 +78,8 @@ def read_numbered_table(
         _check_unzipped_size(path, MAX_UNZIPPED_ANNEX if limited else MAX_UNZIPPED)
         return _table(name, _xlsx_rows(path), "row", max_rows)
     text = _decode(_read_bytes(path), name)
-    return _table(name, _csv_rows(text, name), "line", max_rows)
+    records = _csv_rows(io.StringIO(text, newline=""), _sniff(text), name)
+    return _table(name, records, "line", max_rows)
 
 
 def _read_bytes(path: Path) -> bytes:
@@ -173,9 +177,12 @@ def _sniff(text: str) -> str:
     return best
 
 
-def _csv_rows(text: str, name: str) -> Iterator[tuple[int, tuple[str, ...]]]:
-    """(first line number, stripped cells) of every CSV record."""
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_sniff(text), strict=True)
+def _csv_rows(
+    lines: Iterable[str], delimiter: str, name: str
+) -> Iterator[tuple[int, tuple[str, ...]]]:
+    """(first line number, stripped cells) of every CSV record of `lines` (a text stream
+    opened with newline="")."""
+    reader = csv.reader(lines, delimiter=delimiter, strict=True)
     last = 0
     while True:
         start = last + 1
@@ -200,8 +207,8 @@ def _csv_rows(text: str, name: str) -> Iterator[tuple[int, tuple[str, ...]]]:
         yield start, tuple(map(str.strip, row))
 
 
-def _xlsx_rows(path: Path) -> Iterator[tuple[int, tuple[str, ...]]]:
-    """(row number, cells as text) of the first worksheet."""
+def _xlsx_rows(path: Path, handle: BinaryIO | None = None) -> Iterator[tuple[int, tuple[str, ...]]]:
+    """(row number, cells as text) of the first worksheet (read from `handle` when given)."""
     import zipfile
 
     import openpyxl  # only Excel annexes pay for importing it
@@ -211,7 +218,9 @@ def _xlsx_rows(path: Path) -> Iterator[tuple[int, tuple[str, ...]]]:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # e.g. "Workbook contains no default style"
-            workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+            workbook = openpyxl.load_workbook(
+                handle if handle is not None else path, read_only=True, data_only=True
+            )
         if not workbook.worksheets:
             raise InputError(_("{file}: the workbook has no worksheet").format(file=name))
         sheet = workbook.worksheets[0]
@@ -289,21 +298,49 @@ def _table(
     max_rows: int | None,
 ) -> tuple[Header, Rows, tuple[str, ...]]:
     """Header, rows and their places from numbered records: blank rows skipped, widths checked."""
-    header: tuple[str, ...] | None = None
-    width = 0
+    checked = _checked(name, records, unit)
+    header = next(checked)[1]
     rows: list[tuple[str, ...]] = []
     places: list[str] = []
+    for number, cells in checked:
+        rows.append(cells)
+        places.append(place(unit, number))
+        if max_rows is not None and len(rows) > max_rows:
+            raise InputError(
+                _(
+                    "{file}: more than {count} rows; an annex is for a letter, not a data set"
+                ).format(file=name, count=_thousands(max_rows))
+            )
+    return header, tuple(rows), tuple(places)
+
+
+def _checked(
+    name: str,
+    records: Iterable[tuple[int, tuple[str, ...]]],
+    unit: str,
+    *,
+    checking: bool = True,
+) -> Iterator[tuple[int, tuple[str, ...]]]:
+    """The header's (number, cells), then each data row's: blank rows skipped, line breaks
+    made `\n`, every cell checked by the input policy (unless `checking` is off: a pass over
+    a file already checked), widths checked; an error for a file without header or rows."""
+    width = -1
+    rows = 0
     for number, cells in records:
         if not any(cells):
             continue
-        if any("\r" in cell for cell in cells):  # a line break in a cell, written by Windows
+        joined = "\n".join(cells)
+        if "\r" in joined:  # a line break in a cell, written by Windows
             cells = tuple(c.replace("\r\n", "\n").replace("\r", "\n") for c in cells)
-        for column, cell in enumerate(cells, 1):
-            if cell:
-                _check_cell(name, place(unit, number), column, cell)
-        if header is None:
+            joined = "\n".join(cells)
+        if checking and _refused_row(joined, cells):
+            for column, cell in enumerate(cells, 1):
+                if cell:
+                    _check_cell(name, place(unit, number), column, cell)
+        if width < 0:
             header = _header(name, cells)
             width = len(header)
+            yield number, header
             continue
         if len(cells) > width and not any(cells[width:]):
             cells = cells[:width]  # trailing empty cells (a stray `;`, a formatted column)
@@ -319,19 +356,24 @@ def _table(
                         file=name, place=place(unit, number), cells=_cells(used), width=width
                     )
                 )
-        rows.append(cells)
-        places.append(place(unit, number))
-        if max_rows is not None and len(rows) > max_rows:
-            raise InputError(
-                _(
-                    "{file}: more than {count} rows; an annex is for a letter, not a data set"
-                ).format(file=name, count=_thousands(max_rows))
-            )
-    if header is None:
+        rows += 1
+        yield number, cells
+    if width < 0:
         raise InputError(_("{file}: the file is empty").format(file=name))
     if not rows:
         raise InputError(_("{file}: has a header but no data rows").format(file=name))
-    return header, tuple(rows), tuple(places)
+
+
+_CELL_LIMIT, _CELL_MULTILINE = FIELDS["cell"]
+
+
+def _refused_row(joined: str, cells: tuple[str, ...]) -> bool:
+    """Whether a cell of the row breaks the input policy (the cells are then checked one by
+    one for the message): one search over the row (`joined`, its cells joined by newlines)
+    instead of one call per cell."""
+    return refused_character(joined, _CELL_MULTILINE) is not None or (
+        len(joined) > _CELL_LIMIT and max(map(len, cells)) > _CELL_LIMIT
+    )
 
 
 def _check_cell(name: str, where: str, column: int, cell: str) -> None:
@@ -409,3 +451,226 @@ def read_text(path: Path) -> str:
     for number, line in enumerate(text.split("\n"), 1):
         check_field(line, f"{path.name}: {place('line', number)}", field="text")
     return text
+
+
+# --------------------------------------------------------------------------- streamed tables
+
+_CHUNK = 1 << 16
+_CONTROL_BYTES = bytes(range(0x09)) + bytes(range(0x0E, 0x20)) + b"\x7f"
+
+
+class StreamedTable:
+    """A register file read in passes, never held whole: its header, then its data rows as
+    often as asked, each pass checked as `read_numbered_table` checks the file. The file is
+    opened once and every pass reads that same open file; a pass that finds it changed since
+    the first (other bytes, size or time) raises instead of giving rows that were not checked.
+
+    Used as a context manager (`open_table`); `rows()` starts one pass."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.name = path.name
+        suffix = path.suffix.lower()
+        if suffix == ".xls":
+            raise InputError(
+                _("{file}: the old Excel .xls format is not read; save it as .xlsx or .csv").format(
+                    file=self.name
+                )
+            )
+        if suffix not in CSV_SUFFIXES + XLSX_SUFFIXES:
+            raise InputError(
+                _("{file}: unknown file type '{suffix}'; use .csv or .xlsx").format(
+                    file=self.name, suffix=path.suffix
+                )
+            )
+        _check_size(path, limited=False)
+        self.unit = "row" if suffix in XLSX_SUFFIXES else "line"
+        self._handle = _open_binary(path)
+        try:
+            self._stat = self._state()
+            if self.unit == "row":
+                _check_unzipped_size(path, MAX_UNZIPPED)
+                self._digest = self._read_digest()
+            else:
+                self._encoding, self._digest = _scan(self._handle, self.name)
+                self._delimiter = self._sniffed()
+            passing = self._pass(checking=True)
+            self.header: Header = next(passing)[1]
+            passing.close()
+        except BaseException:
+            self._handle.close()
+            raise
+
+    def __enter__(self) -> StreamedTable:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self._handle.close()
+
+    def place(self, number: int) -> str:
+        """Where the record numbered `number` is: `line 7`, `row 7`."""
+        return place(self.unit, number)
+
+    def rows(self, *, checking: bool = True) -> Generator[tuple[int, tuple[str, ...]]]:
+        """One pass over the data rows: (line or row number, cells). With `checking` off, the
+        cells are not checked by the input policy again (a pass after a checked one: the file
+        is the same, or the pass ends with an error)."""
+        passing = self._pass(checking=checking)
+        next(passing)  # the header, known
+        yield from passing
+        self.check_unchanged()
+
+    def check_unchanged(self) -> None:
+        """InputError when the file is no longer the one the first pass read."""
+        if self._state() != self._stat or (
+            self.unit == "row" and self._read_digest() != self._digest
+        ):
+            raise self.changed()
+
+    def changed(self) -> InputError:
+        return InputError(
+            _("{file}: the file changed while it was being read; nothing was done").format(
+                file=self.name
+            )
+        )
+
+    def _state(self) -> tuple[int, int, int]:
+        stat = os.fstat(self._handle.fileno())
+        return stat.st_ino, stat.st_size, stat.st_mtime_ns
+
+    def _read_digest(self) -> bytes:
+        self._handle.seek(0)
+        digest = hashlib.sha256()
+        while chunk := self._handle.read(_CHUNK):
+            digest.update(chunk)
+        return digest.digest()
+
+    def _text(self, digest: Any) -> io.TextIOWrapper:
+        """The file as text from its start, its bytes hashed into `digest` as they are read."""
+        self._handle.seek(0)
+        raw = _Digesting(self._handle, digest)
+        return io.TextIOWrapper(io.BufferedReader(raw, _CHUNK), encoding=self._encoding, newline="")
+
+    def _sniffed(self) -> str:
+        """The delimiter, from the first lines (as `_sniff` reads them in the whole text)."""
+        text = self._text(hashlib.sha256())
+        parts: list[str] = []
+        newlines = 0
+        while newlines < _SNIFF_LINES and (chunk := text.read(_CHUNK)):
+            parts.append(chunk)
+            newlines += chunk.count("\n")
+        text.detach()
+        return _sniff("".join(parts))
+
+    def _pass(self, *, checking: bool) -> Generator[tuple[int, tuple[str, ...]]]:
+        if self.unit == "row":
+            self._handle.seek(0)
+            yield from _checked(
+                self.name, _xlsx_rows(self.path, self._handle), "row", checking=checking
+            )
+            return
+        digest = hashlib.sha256()
+        text = self._text(digest)
+        try:
+            yield from _checked(
+                self.name, _csv_rows(text, self._delimiter, self.name), "line", checking=checking
+            )
+        finally:
+            text.detach()
+        if digest.digest() != self._digest:
+            raise self.changed()
+
+
+def open_table(path: Path) -> StreamedTable:
+    """A CSV or XLSX file to read in passes (see `StreamedTable`): the same checks and the
+    same errors as `read_numbered_table(path, max_rows=None)`, in the same order."""
+    return StreamedTable(Path(path))
+
+
+class _Digesting(io.RawIOBase):
+    """A binary file read through, its bytes hashed as they go."""
+
+    def __init__(self, handle: BinaryIO, digest: Any) -> None:
+        self._file = handle
+        self._digest = digest
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        count = self._file.readinto(buffer)  # type: ignore[attr-defined]
+        if count:
+            self._digest.update(memoryview(buffer)[:count])
+        return count or 0
+
+
+def _open_binary(path: Path) -> BinaryIO:
+    try:
+        return path.open("rb")
+    except FileNotFoundError:
+        raise InputError(_("{file}: no such file").format(file=path.name)) from None
+    except IsADirectoryError:
+        raise InputError(_("{file}: is a folder, not a file").format(file=path.name)) from None
+    except PermissionError:
+        raise InputError(_("{file}: permission denied").format(file=path.name)) from None
+    except OSError as exc:
+        raise _unreadable(path, exc) from None
+
+
+def _scan(handle: BinaryIO, name: str) -> tuple[str, bytes]:
+    """The encoding of a text file and the SHA-256 of its bytes, in one pass that refuses
+    what `_decode` refuses, with the same message for the same file."""
+    handle.seek(0)
+    start = handle.read(4)
+    handle.seek(0)
+    digest = hashlib.sha256()
+    if start.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        decoder = codecs.getincrementaldecoder("utf-16")()
+        control = False
+        try:
+            while chunk := handle.read(_CHUNK):
+                digest.update(chunk)
+                control = control or _CONTROL.search(decoder.decode(chunk)) is not None
+            control = control or _CONTROL.search(decoder.decode(b"", final=True)) is not None
+        except UnicodeDecodeError:
+            raise InputError(_("{file}: is not valid UTF-16 text").format(file=name)) from None
+        if control:
+            raise _binary(name)
+        return "utf-16", digest.digest()
+    if start.startswith(b"PK\x03\x04"):
+        raise InputError(
+            _("{file}: is a zip file (an Excel workbook?), not text").format(file=name)
+        )
+    utf8 = codecs.getincrementaldecoder("utf-8")()
+    valid_utf8, nul, control = True, False, False
+    while chunk := handle.read(_CHUNK):
+        digest.update(chunk)
+        nul = nul or b"\x00" in chunk
+        # Both encodings read the ASCII bytes as themselves and nothing else as ASCII: the
+        # control characters `_CONTROL` refuses are these bytes, wherever they are.
+        control = control or len(chunk.translate(None, _CONTROL_BYTES)) != len(chunk)
+        if valid_utf8:
+            try:
+                utf8.decode(chunk)
+            except UnicodeDecodeError:
+                valid_utf8 = False
+    if nul:
+        raise _binary(name)
+    if valid_utf8:
+        try:
+            utf8.decode(b"", final=True)
+        except UnicodeDecodeError:
+            valid_utf8 = False
+    encoding = "utf-8-sig" if valid_utf8 else "cp1252"
+    if not valid_utf8:
+        handle.seek(0)
+        try:
+            while chunk := handle.read(_CHUNK):
+                chunk.decode("cp1252")
+        except UnicodeDecodeError:
+            raise InputError(
+                _("{file}: is neither UTF-8 nor Windows-1252 text").format(file=name)
+            ) from None
+    if control:
+        raise _binary(name)
+    return encoding, digest.digest()

@@ -14,6 +14,9 @@ _REFERENCE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 _EMAIL_PART = r"[^@\s\x00-\x1f\x7f<>(),;:\"]+"
 _EMAIL = re.compile(rf"^{_EMAIL_PART}@{_EMAIL_PART}\.[^@\s\x00-\x1f\x7f<>(),;:\".]+$")
 _LINK = re.compile(r"^(https?://|www\.)\S+$")
+# The two forms as patterns, for the checks of many values at once (an import's quick pass).
+REFERENCE_FORM = _REFERENCE
+EMAIL_FORM = _EMAIL
 # "[[annexe 2]]" on a line of the decision's text places annex 2 there.
 ANNEX_MARK = re.compile(r"\[\[\s*annexe\s+(\d+)\s*\]\]", re.IGNORECASE)
 
@@ -137,6 +140,8 @@ def check_link(link: str) -> str:
 
 # "a." or "art." before an article's number, with or without a space: "a. 53", "art.53".
 _ARTICLE_PREFIX = re.compile(r"(?<![\w.])(?:a|art)\.\s*(?=\d)", re.IGNORECASE)
+_ARTICLE_SEPARATORS = re.compile(r"[,;\s]+")
+_ARTICLE_NUMBER = re.compile(r"\d{1,3}(\.\d{1,2})?")
 
 
 def split_articles(text: str | None) -> tuple[str, ...]:
@@ -145,11 +150,11 @@ def split_articles(text: str | None) -> tuple[str, ...]:
     if not text:
         return ()
     out: list[str] = []
-    for part in re.split(r"[,;\s]+", _ARTICLE_PREFIX.sub("", text.strip())):
+    for part in _ARTICLE_SEPARATORS.split(_ARTICLE_PREFIX.sub("", text.strip())):
         if not part:
             continue
         number = part
-        if not re.fullmatch(r"\d{1,3}(\.\d{1,2})?", number):
+        if not _ARTICLE_NUMBER.fullmatch(number):
             raise InputError(
                 _("invalid article number {article!r}: expected numbers such as 53,54").format(
                     article=part
