@@ -16,6 +16,8 @@ Scenarios: a proclaimed day added (only the requests whose span holds it are rea
 Saturdays closed (every request). The ratio is atip's time over the floor's, in the same run.
 Each row of the table says the machine's load average (1, 5 and 15 minutes) and nproc when
 its runs ended; `--rows 1000000 --scenarios proclaimed` is the figure of issue 17.
+`--postgresql` runs the same on the server of ATIP_BENCH_DATABASE_URL (or
+ATIP_TEST_DATABASE_URL), each run on a fresh schema.
 """
 
 from __future__ import annotations
@@ -28,6 +30,8 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -53,14 +57,15 @@ print(elapsed, rss, progress.examined, progress.changed)
 """
 
 FLOOR_SCRIPT = r"""
-import resource, sqlite3, sys, time
+import resource, sys, time
 from datetime import date
 from atip.law import deadlines
 
 path, scenario, day = sys.argv[1], sys.argv[2], sys.argv[3]
+pg = path.startswith("postgresql")
 if scenario == "saturdays":
     rules = deadlines.Rules(saturdays_closed=True)
-    where, args = "1", ()
+    where, args = "1 = 1", ()
 else:
     rules = deadlines.Rules(proclaimed={date.fromisoformat(day): "Jour proclamé"})
     where = ("received_on <= ? AND (response_due >= ? OR extended_due >= ? OR "
@@ -71,20 +76,34 @@ FACTS = ("received_on", "clarified_on", "keep_clock", "extended_on", "third_part
          "observations_on", "decided_on", "kind")
 DATES = ("clock_starts_on", "response_due", "extended_due", "observations_due",
          "third_party_due", "decision_due", "review_deadline", "executory_on")
-start = time.perf_counter()
-con = sqlite3.connect(path, isolation_level=None)
-con.execute("BEGIN IMMEDIATE")
-rows = con.execute(f"SELECT id, {', '.join(FACTS)} FROM requests WHERE {where}", args)
-iso = lambda v: date.fromisoformat(v) if v else None
+if pg:  # timed once connected, as atip's recompute is
+    import psycopg
+    con = psycopg.connect(path.replace("postgresql+psycopg://", "postgresql://"))
+    mark, iso, out = "%s", (lambda v: v), (lambda v: v)
+    where, args = where.replace("?", "%s"), tuple(date.fromisoformat(a) for a in args)
+    start = time.perf_counter()
+else:
+    import sqlite3
+    con = sqlite3.connect(path, isolation_level=None)
+    start = time.perf_counter()
+    con.execute("BEGIN IMMEDIATE")
+    mark, iso = "?", (lambda v: date.fromisoformat(v) if v else None)
+    out = lambda v: v and v.isoformat()
+rows = con.execute(f"SELECT id, {', '.join(FACTS)} FROM requests WHERE {where}", args).fetchall()
 params = []
 for r in rows:
     facts = deadlines.Facts(iso(r[1]), iso(r[2]), bool(r[3]), iso(r[4]), iso(r[5]), iso(r[6]),
                             iso(r[7]), r[8])
-    d = deadlines.compute(facts, rules)
-    params.append(tuple(getattr(d, n) and getattr(d, n).isoformat() for n in DATES) + (r[0],))
-con.executemany(f"UPDATE requests SET {', '.join(n + ' = ?' for n in DATES)} WHERE id = ?",
-                params)
-con.execute("COMMIT")
+    d = deadlines.compute(facts, rules, explaining=False)
+    params.append(tuple(out(getattr(d, n)) for n in DATES) + (r[0],))
+sets = ", ".join(f"{n} = {mark}" for n in DATES)
+if pg:
+    with con.cursor() as cur:
+        cur.executemany(f"UPDATE requests SET {sets} WHERE id = %s", params)
+    con.commit()
+else:
+    con.executemany(f"UPDATE requests SET {sets} WHERE id = ?", params)
+    con.execute("COMMIT")
 elapsed = time.perf_counter() - start
 print(elapsed, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, len(params))
 """
@@ -115,13 +134,48 @@ def _settings(folder: Path, pristine: str, scenario: str) -> None:
     (folder / "atip.toml").write_text(text, encoding="utf-8")
 
 
-def bench(rows: int, reps: int, scenarios: tuple[str, ...]) -> list[run.Result]:
+def _result(
+    backend: str,
+    scenario: str,
+    rows: int,
+    counts: str,
+    ours: list[tuple[float, int]],
+    floors: list[tuple[float, int]],
+) -> run.Result:
+    """One row of the table: medians, peaks (ru_maxrss, KB), the machine's load."""
+    peak = max(r for _, r in ours) / 1024
+    floor_peak = max(r for _, r in floors) / 1024
+    driver = "sqlite3" if backend == "sqlite" else "psycopg"
+    result = run.Result(
+        f"recompute ({backend})",
+        f"{scenario} ({rows:,} rows; {counts}; peak {peak:.0f} MB, floor "
+        f"{floor_peak:.0f} MB; load {' '.join(f'{x:.2f}' for x in os.getloadavg())}, "
+        f"nproc {os.cpu_count()})",
+        statistics.median(t for t, _ in ours),
+        f"one UPDATE pass in Python ({driver})",
+        statistics.median(t for t, _ in floors),
+        "<= 2x, <= 300 MB",
+    )
+    result.ok = (result.ratio or 0) <= 2 and peak <= 300
+    return result
+
+
+@contextmanager
+def _register(rows: int) -> Iterator[tuple[Path, Path]]:
+    """A scratch folder and the generated register file of `rows` requests in it."""
     work = Path(tempfile.mkdtemp(prefix="atip-bench-recompute-"))
     run.PYCACHE = work / "pycache"
-    results: list[run.Result] = []
     try:
         big = work / "big.csv"
         run.write_register(big, rows, 0.05)
+        yield work, big
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def bench(rows: int, reps: int, scenarios: tuple[str, ...]) -> list[run.Result]:
+    results: list[run.Result] = []
+    with _register(rows) as (work, big):
         folder = work / "ws"
         env = run.init_workspace(folder, run.Backend("sqlite"))
         run.run_once(run.atip("request", "import", str(big)), env, cwd=folder)
@@ -183,24 +237,50 @@ def bench(rows: int, reps: int, scenarios: tuple[str, ...]) -> list[run.Result]:
                     f"{int(updated):,}; other clerk: {writes} writes, longest wait "
                     f"{max(waits) * 1000:.0f} ms"
                 )
-            mine = statistics.median(t for t, _ in ours)
-            floor = statistics.median(t for t, _ in floors)
-            peak = max(r for _, r in ours) / 1024
-            floor_peak = max(r for _, r in floors) / 1024
-            result = run.Result(
-                "recompute (sqlite)",
-                f"{scenario} ({rows:,} rows; {counts}; peak {peak:.0f} MB, floor "
-                f"{floor_peak:.0f} MB; load {' '.join(f'{x:.2f}' for x in os.getloadavg())}, "
-                f"nproc {os.cpu_count()})",
-                mine,
-                "one UPDATE pass in Python (sqlite3)",
-                floor,
-                "<= 2x, <= 300 MB",
+            results.append(_result("sqlite", scenario, rows, counts, ours, floors))
+    return results
+
+
+def bench_postgresql(
+    base: str, rows: int, reps: int, scenarios: tuple[str, ...]
+) -> list[run.Result]:
+    """The same on PostgreSQL: each run on a fresh schema with the register imported (no
+    other clerk: PostgreSQL locks rows, and the recompute's batches lock only their own)."""
+    results: list[run.Result] = []
+    with _register(rows) as (work, big):
+        for scenario in scenarios:
+            ours: list[tuple[float, int]] = []
+            floors: list[tuple[float, int]] = []
+            counts = ""
+            for attempt in range(reps):
+                for side in ("atip", "floor"):
+                    with run.backend_of("postgresql", base) as backend:
+                        folder = work / f"ws-{scenario}-{attempt}-{side}"
+                        env = run.init_workspace(folder, backend)
+                        run.run_once(run.atip("request", "import", str(big)), env, cwd=folder)
+                        pristine = (folder / "atip.toml").read_text(encoding="utf-8")
+                        _settings(folder, pristine, scenario)
+                        if side == "atip":
+                            proc = subprocess.run(
+                                [run.PY, "-c", ATIP_SCRIPT, str(folder)], env=env,
+                                capture_output=True, text=True, check=True,
+                            )  # fmt: skip
+                            seconds, rss, examined, changed = proc.stdout.split()
+                            ours.append((float(seconds), int(rss)))
+                        else:
+                            assert backend.url
+                            proc = subprocess.run(
+                                [run.PY, "-c", FLOOR_SCRIPT, backend.url, scenario, DAY],
+                                env=env, capture_output=True, text=True, check=True,
+                            )  # fmt: skip
+                            seconds, rss, updated = proc.stdout.split()
+                            floors.append((float(seconds), int(rss)))
+                        shutil.rmtree(folder)
+            counts = (
+                f"{int(examined):,} read again, {int(changed):,} changed; floor updates "
+                f"{int(updated):,}"
             )
-            result.ok = (result.ratio or 0) <= 2 and peak <= 300
-            results.append(result)
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
+            results.append(_result("postgresql", scenario, rows, counts, ours, floors))
     return results
 
 
@@ -209,12 +289,21 @@ def main() -> int:
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--reps", type=int, default=3)
     parser.add_argument("--scenarios", default="proclaimed,saturdays", help="comma-separated")
+    parser.add_argument(
+        "--postgresql", action="store_true", help="on the server of ATIP_BENCH_DATABASE_URL"
+    )
     args = parser.parse_args()
     scenarios = tuple(s for s in args.scenarios.split(",") if s)
     unknown = set(scenarios) - {"proclaimed", "saturdays"}
     if unknown:
         parser.error(f"unknown scenario(s): {', '.join(sorted(unknown))}")
-    results = bench(args.rows, args.reps, scenarios)
+    if args.postgresql:
+        base = run.postgres_base_url()
+        if base is None:
+            parser.error("no reachable PostgreSQL (ATIP_BENCH_DATABASE_URL)")
+        results = bench_postgresql(base, args.rows, args.reps, scenarios)
+    else:
+        results = bench(args.rows, args.reps, scenarios)
     print(run.table(results))
     return 0 if all(r.ok is not False for r in results) else 1
 

@@ -29,16 +29,45 @@ HTML(filename=html).write_pdf(
 )
 """
 
-# docxtpl as its documentation shows it: a template, a context, autoescape, save.
-DOCXTPL = """\
+# The template's one filter: consecutive group blocks two by two (atip.letters.model).
+GROUP_ROWS = """\
+def group_rows(blocks):
+    out, run = [], []
+    for block in [*blocks, None]:
+        if block is not None and block["kind"] == "group":
+            run.append(block)
+            continue
+        if run:
+            if len(run) % 2:
+                run.append({k: type(v)() if isinstance(v, (str, list)) else v
+                            for k, v in run[0].items()})
+            out.append({"kind": "group-rows",
+                        "rows": [(run[i], run[i + 1]) for i in range(0, len(run), 2)]})
+            run = []
+        if block is not None:
+            out.append(block)
+    return out
+"""
+
+# docxtpl as its documentation shows it: a template, a context, a Jinja environment with the
+# template's filter, autoescape, save.
+DOCXTPL = (
+    """\
 import json, sys
+import jinja2
 from docxtpl import DocxTemplate
+"""
+    + GROUP_ROWS
+    + """\
 template, data, out = sys.argv[1:4]
 document = DocxTemplate(template)
+env = jinja2.Environment(autoescape=True)
+env.filters["group_rows"] = group_rows
 with open(data, encoding="utf-8") as handle:
-    document.render(json.load(handle), autoescape=True)
+    document.render(json.load(handle), env, autoescape=True)
 document.save(out)
 """
+)
 
 
 def _plain(value: Any) -> Any:
@@ -123,9 +152,16 @@ def warm(workspace: Path, reference: str, letter_date: date, given: Path, runs: 
             str(out / "letter.pdf"), stylesheets=[css], font_config=fonts
         )
 
+    import jinja2
+
+    names: dict[str, Any] = {}
+    exec(GROUP_ROWS, names)
+    env = jinja2.Environment(autoescape=True)
+    env.filters["group_rows"] = names["group_rows"]
+
     def docxtpl() -> None:
         document = DocxTemplate(str(template))
-        document.render(data, autoescape=True)
+        document.render(data, env, autoescape=True)
         document.save(str(out / "letter.docx"))
 
     tasks = {

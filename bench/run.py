@@ -383,9 +383,12 @@ def bench_scale(
                 shutil.rmtree(folder)
                 continue
             seconds = statistics.median(imports)
+            # SQLite's goal in seconds; against its floor, both backends: bench/import_scale.py
+            sqlite = backend_name == "sqlite"
             results.append(
-                Result(section, f"request import ({rows:,} rows)", seconds, goal="< 10 s",
-                       ok=seconds < 10, note=f"runs: {', '.join(f'{t:.2f}' for t in imports)}")
+                Result(section, f"request import ({rows:,} rows)", seconds,
+                       goal="< 10 s" if sqlite else "", ok=seconds < 10 if sqlite else None,
+                       note=f"runs: {', '.join(f'{t:.2f}' for t in imports)}")
             )  # fmt: skip
             database = database_of(folder, backend)
             commands = {
@@ -496,7 +499,7 @@ out.mkdir()
 start = time.perf_counter()
 work = [
     lettering.make_job(register, app.settings, ref, "decision", formats=("pdf",),
-                       out_dir=out, letter_date=date(2025, 1, 15))
+                       out_dir=out)  # dated its decision date
     for ref in refs
 ]
 written = 0
@@ -567,7 +570,8 @@ def _text_of(path: Path) -> str:
 
     document = docx.Document(str(path))
     cells = [c.text for t in document.tables for row in t.rows for c in row.cells]
-    return "\n".join([p.text for p in document.paragraphs] + cells)
+    # atip's DOCX puts a zero-width space after each slash of a web address (where it may break)
+    return "\n".join([p.text for p in document.paragraphs] + cells).replace("\u200b", "")
 
 
 def bench_render(work: Path, reps: int) -> list[Result]:
@@ -760,36 +764,39 @@ METHOD = """\
 - Each command and its baseline run interleaved, after one warm-up run each; the figure is the
   median wall time, the CPU ratio the ratio of median user+sys times (less sensitive to other
   work on the machine). A goal is met on the wall-time ratio.
+- Floors (issue 17, `bench/floors.py`): a fresh process that prints the same output as the
+  atip command, byte for byte (checked before any timing; for `report annual`, the figures
+  without the statements of atip.toml), with click, the driver (sqlite3 or psycopg), the
+  deadline engine (`atip.law`) and SQL written by hand: no read layer, no settings file, no
+  check that the schema and the rules are in step.
 - Scale: the register is generated (seeded) with references like `2023-000001`; 5 % of the
   requests are open and received since July 2023, so `--overdue` lists a backlog of about
   5,000 requests as of 2025-06-30 (a stress case: each list prints thousands of objects).
   PostgreSQL runs in a fresh schema of the server named by ATIP_BENCH_DATABASE_URL or
-  ATIP_TEST_DATABASE_URL.
+  ATIP_TEST_DATABASE_URL. The 1,000,000-request register of the annual figure is the 100,000
+  imported, copied nine times by SQL with new ids and references.
 - Render: `atip letter 21873` (the 2024 seed re-created by `atip demo`: four data sections and
   the law annex) in a fresh process, against a fresh process that gives weasyprint the same
   HTML and stylesheet (with a shared FontConfiguration, as its documentation shows for
   @font-face), and one that gives docxtpl the same template and the letter's data as JSON
   (`bench/render_letter.py` writes both). Each pair's text is compared (pdftotext,
   python-docx): the figure counts only when atip and the library wrote the same letter.
-- Letters: 200 decided requests, decision letters to PDF through `atip.batch.render_all` and
-  `atip.lettering.record` (the path of `atip letter --all-due`, without its progress bar), in
-  one process and then on every core; timed inside the process, after the workspace is open.
+- Letters: 200 decided requests, decision letters to PDF through `letters.batch.render_all`
+  and `letters.issuing.record` (the path of `atip letter --all-due`, without its progress
+  bar), in one process and then on every core; timed inside the process, after the workspace
+  is open.
 
 ## Reading the figures
 
-- This machine is shared and noisy: between runs the `import sqlmodel` floor itself moved
-  from 0.35 s to 0.59 s, and the `request show` ratios from 1.22 to 1.39. The `request show`
-  goal (<= 1.3x) is at the edge: atip adds about 70-100 ms of imports to the floor, of which
-  the models module (creating the SQLModel table classes) is 25-45 ms, click 10-20 ms, the SQLite
-  dialect and driver about 8 ms; the command itself runs in about 20 ms.
-- On PostgreSQL every command also imports psycopg (about 80 ms), which the floor does not.
-- Render: the rendering itself (in process, imports done) meets the goal: atip builds the
-  letter from the register and lays it out in less time than weasyprint and docxtpl take with
-  their documented calls, because atip parses the stylesheet and the DOCX template once. A
-  fresh `atip letter` process does not meet 1.3x against a process that only imports the
-  library: it must also open the register, and `import sqlmodel` alone (about 0.35 s) costs
-  more than the whole docxtpl run. Against the library plus that import, the floor of every
-  command that reads the register, it is within 1.3x.
+- This machine is shared and noisy (2 cores; other sessions' tests ran beside some runs): the
+  load average is given with the figures, and each ratio is measured in the same run.
+- Read commands import neither SQLAlchemy nor pydantic any more (`atip.register.sql`): what
+  atip adds to its floor is its settings file, the check that the schema and the rules are
+  in step (one query), the language catalogs and the as-of view.
+- Render: one letter in a fresh process is recorded in the register, a write, which keeps
+  sqlmodel: its import (0.2-0.4 s here) on top of weasyprint's is why a fresh `atip letter`
+  does not meet 1.3x against weasyprint alone. Against weasyprint plus that import it does;
+  the rendering itself (in process, imports done) costs what weasyprint costs.
 """
 
 
