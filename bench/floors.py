@@ -22,29 +22,6 @@ from typing import Any
 
 import click
 
-DATES = [
-    "received_on",
-    "clarified_on",
-    "extended_on",
-    "third_party_notified_on",
-    "observations_on",
-    "decided_on",
-    "review_filed_on",
-    "clock_starts_on",
-    "response_due",
-    "extended_due",
-    "observations_due",
-    "third_party_due",
-    "decision_due",
-    "review_deadline",
-    "executory_on",
-    "withdrawn_on",
-    "voided_on",
-]
-COLUMNS = (
-    "id reference kind subject channel clerk accommodation keep_clock outcome void_reason "
-    + " ".join(DATES)
-).split()
 GIVES_ACCESS = ("granted", "partial", "mixed")
 
 
@@ -107,6 +84,13 @@ COMPUTED = (
     "review_deadline",
     "executory_on",
 )
+
+
+DATES = ("received_on", *FACTS, *COMPUTED, "voided_on")
+COLUMNS = (
+    "id reference kind subject channel clerk accommodation keep_clock outcome void_reason "
+    + " ".join(DATES)
+).split()
 
 
 def as_of_day(rows: list[dict[str, Any]], day: date) -> list[dict[str, Any]]:

@@ -203,9 +203,7 @@ def review(app: App, ref: str, filed: date) -> None:
 @pass_app
 def show(app: App, ref: str, as_of: date | None, as_json: bool, journal: bool) -> None:
     """Show a request, its dates and how each was reached."""
-    view = app.reader.show(ref, today(as_of))
-    if journal or as_json:
-        view["journal"] = app.reader.journal(ref)
+    view = app.reader.show(ref, today(as_of), journal=journal or as_json)
     if as_json:
         print_json(view)
         return

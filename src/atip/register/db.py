@@ -14,10 +14,16 @@ from sqlmodel import Session
 
 from atip.errors import DatabaseError, InputError
 from atip.i18n import _
-from atip.register.sql import BUSY_TIMEOUT_MS, HEAD, SCHEMA_REVISIONS, damaged_problem
-from atip.register.sql import damaged as _damaged
-from atip.register.sql import first_line as _first_line
-from atip.register.sql import safe_url as _safe
+from atip.register.sql import (
+    BUSY_TIMEOUT_MS,
+    HEAD,
+    SCHEMA_REVISIONS,
+    damaged,
+    damaged_problem,
+    first_line,
+    problem,
+    safe_url,
+)
 
 WRITE_OPTION = "atip_write"  # execution option marking a write transaction (see transaction)
 
@@ -36,7 +42,7 @@ def make_engine(url: str) -> Engine:
         return create_engine(url, pool_pre_ping=True)
     except Exception as exc:  # a malformed URL or a missing driver
         raise DatabaseError(
-            _("cannot use database URL {url}: {error}").format(url=_safe(url), error=exc)
+            _("cannot use database URL {url}: {error}").format(url=safe_url(url), error=exc)
         ) from None
 
 
@@ -77,10 +83,10 @@ def schema_revision(engine: Engine) -> str | None:
     except (OperationalError, ProgrammingError) as exc:
         if "alembic_version" in str(exc):
             return None
-        if _damaged(exc):
+        if damaged(exc):
             raise database_problem(exc) from None
         raise DatabaseError(
-            _("cannot open the database: {error}").format(error=_first_line(exc))
+            _("cannot open the database: {error}").format(error=first_line(exc))
         ) from None
     except SQLAlchemyDatabaseError as exc:
         raise database_problem(exc) from None
@@ -92,11 +98,11 @@ def database_problem(exc: Exception) -> InputError:
     driver's first line, never the statement or its values (personal information)."""
     if isinstance(exc, DataError):
         return InputError(
-            _("a value does not fit the database: {error}").format(error=_first_line(exc))
+            _("a value does not fit the database: {error}").format(error=first_line(exc))
         )
-    if _damaged(exc) or isinstance(exc, SQLAlchemyDatabaseError):
+    if isinstance(exc, SQLAlchemyDatabaseError):
         return damaged_problem(exc)
-    return InputError(_("database error: {error}").format(error=_first_line(exc)))
+    return problem(exc)
 
 
 def upgrade(engine: Engine) -> tuple[str | None, str]:
@@ -151,10 +157,10 @@ def transaction(engine: Engine) -> Iterator[Session]:
             session.commit()
         except OperationalError as exc:
             session.rollback()
-            if _damaged(exc):
+            if damaged(exc):
                 raise database_problem(exc) from None
             raise DatabaseError(
-                _("database error: {error}").format(error=_first_line(exc))
+                _("database error: {error}").format(error=first_line(exc))
             ) from None
         except DataError as exc:
             session.rollback()

@@ -32,6 +32,17 @@ COMPUTED = (
     "executory_on",
 )
 
+# The facts of a request dated after it was received (an as-of view drops those after its day).
+DATED_FACTS = (
+    "clarified_on",
+    "extended_on",
+    "third_party_notified_on",
+    "observations_on",
+    "decided_on",
+    "review_filed_on",
+    "withdrawn_on",
+)
+
 
 def rules_of(settings: Settings) -> deadlines.Rules:
     """The deadline rules the workspace settings choose."""

@@ -14,7 +14,7 @@ from atip.i18n import _, day
 from atip.law import deadlines
 from atip.law.status import status_of
 from atip.register import sql
-from atip.register.facts import COMPUTED, facts_of, rules_of
+from atip.register.facts import COMPUTED, DATED_FACTS, facts_of, rules_of
 from atip.register.settings import Settings
 from atip.register.sql import Connection, columns, placeholders
 from atip.vocabulary import GIVES_ACCESS, fold
@@ -22,16 +22,6 @@ from atip.vocabulary import GIVES_ACCESS, fold
 RequestView = dict[str, Any]
 # Journal actions after which a letter already issued may show what is no longer true.
 AMENDING = ("corrected", "cancelled", "revised")
-# The facts of a request, each a date: an as-of view drops those after its day.
-DATED_FACTS = (
-    "clarified_on",
-    "extended_on",
-    "third_party_notified_on",
-    "observations_on",
-    "decided_on",
-    "review_filed_on",
-    "withdrawn_on",
-)
 
 
 class Reader:
@@ -62,8 +52,9 @@ class Reader:
         with self.connect() as conn:
             request_by_reference(conn, reference)
 
-    def show(self, reference: str, as_of: date) -> RequestView:
-        """Everything about one request, as `request show --json` prints it."""
+    def show(self, reference: str, as_of: date, *, journal: bool = False) -> RequestView:
+        """Everything about one request, as `request show --json` prints it (`journal`: with
+        its journal, read in the same transaction)."""
         with self.connect() as conn:
             stored = request_by_reference(conn, reference)
             if stored.received_on > as_of:
@@ -100,6 +91,8 @@ class Reader:
             view["third_parties"] = self._third_parties(req, history.known_parties(parties))
             view["fees"] = _fees(history.fees(fees))
             view["letters_to_reissue"] = letters_to_reissue(conn, req)
+            if journal:
+                view["journal"] = _journal(conn, req.id)
             return view
 
     def view(self, req: Any, as_of: date, *, explain: bool = False) -> RequestView:
@@ -234,23 +227,7 @@ class Reader:
     def journal(self, reference: str) -> list[dict[str, str | None]]:
         """The events of one request, oldest first."""
         with self.connect() as conn:
-            req = request_by_reference(conn, reference)
-            events = conn.all(
-                f"SELECT {columns('events')} FROM events WHERE request_id = :id ORDER BY id",
-                id=req.id,
-            )
-        return [
-            {
-                "at": e.at.isoformat(timespec="seconds"),
-                "actor": e.actor,
-                "action": e.action,
-                "field": e.field,
-                "old": e.old,
-                "new": e.new,
-                "why": e.why,
-            }
-            for e in events
-        ]
+            return _journal(conn, request_by_reference(conn, reference).id)
 
     def annexes(self, reference: str) -> list[Any]:
         """The data sections of a request, in order (`atip.register.annexes.Section`)."""
@@ -550,6 +527,25 @@ def _matching(conn: Connection, rows: Sequence[Any], search: str) -> list[Any]:
         row
         for row in rows
         if all(word in fold(f"{row.subject} {names.get(row.id) or ''}") for word in words)
+    ]
+
+
+def _journal(conn: Connection, request_id: int) -> list[dict[str, str | None]]:
+    events = conn.all(
+        f"SELECT {columns('events')} FROM events WHERE request_id = :id ORDER BY id",
+        id=request_id,
+    )
+    return [
+        {
+            "at": e.at.isoformat(timespec="seconds"),
+            "actor": e.actor,
+            "action": e.action,
+            "field": e.field,
+            "old": e.old,
+            "new": e.new,
+            "why": e.why,
+        }
+        for e in events
     ]
 
 

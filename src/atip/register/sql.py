@@ -19,6 +19,7 @@ from typing import Any
 
 from atip.errors import DatabaseError, InputError
 from atip.i18n import _
+from atip.register.facts import COMPUTED, DATED_FACTS
 
 # The migrations shipped in atip/register/migrations/versions, oldest first; the last one is
 # the head (atip.register.db upgrades to it).
@@ -79,28 +80,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
 # itself; moments are given in UTC on both, as the models do): by column name, the same in
 # every table (a test checks it against the models).
 DATES = frozenset(
-    {
-        "received_on",
-        "clarified_on",
-        "extended_on",
-        "third_party_notified_on",
-        "observations_on",
-        "decided_on",
-        "review_filed_on",
-        "clock_starts_on",
-        "response_due",
-        "extended_due",
-        "observations_due",
-        "third_party_due",
-        "decision_due",
-        "review_deadline",
-        "executory_on",
-        "withdrawn_on",
-        "voided_on",
-        "notified_on",
-        "estimated_on",
-        "paid_on",
-    }
+    {"received_on", *DATED_FACTS, *COMPUTED, "voided_on", "notified_on", "estimated_on", "paid_on"}
 )
 TIMESTAMPS = frozenset({"at", "issued_at"})
 BOOLEANS = frozenset({"accommodation", "keep_clock", "published", "waived"})
